@@ -1,0 +1,131 @@
+"""Reading files 4: big files, small memory
+
+f.read() returns the WHOLE file as one object, and f.readlines() returns a list of ALL its
+lines. For a 2 GB log or a 5 GB upload that is gigabytes of memory, and a server process that
+suddenly needs that much gets killed (OOM), taking every other request with it.
+
+Two ways to read any file in constant memory:
+
+- text, line by line: a text file object is an iterator over its lines. Only one line (plus
+  the 8 KiB buffer) is in memory at a time:
+
+      with open(path, encoding="utf-8") as f:
+          for line in f:
+              ...
+
+- bytes, in fixed-size chunks: f.read(n) returns at most n bytes, and b"" at the end.
+  Ideal for data that has no lines (images, archives, uploads), or to feed a hash:
+
+      with open(path, "rb") as f:
+          while chunk := f.read(64 * 1024):
+              ...
+
+Your task. Both functions below already give correct answers, but they load the whole file.
+Keep what they compute; change how they read.
+
+- count_errors(path) returns how many lines of the UTF-8 log file at `path` contain "ERROR"
+  (case-sensitive).
+- sha256_of(path) returns the SHA-256 hex digest of the file's bytes (any file: text or not),
+  e.g. to check that an upload arrived intact. A hashlib object can be fed piece by piece:
+  h = hashlib.sha256(); h.update(chunk) ...; h.hexdigest().
+
+The tests call both on a file of about 30 MB and measure the peak memory they use.
+"""
+
+import hashlib
+
+
+def count_errors(path):
+    # TODO: f.read() holds the whole file (and splitlines() a list of all its lines).
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    return sum(1 for line in lines if "ERROR" in line)
+
+
+def sha256_of(path):
+    # TODO: f.read() holds the whole file in memory before hashing it.
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# Tests. Read them, don't change them.
+
+import os
+
+import iolings_testkit as kit
+
+MEGABYTE = 1024 * 1024
+MEMORY_LIMIT = 5 * MEGABYTE
+
+INFO = "2024-05-01T12:00:00Z INFO  GET /api/orders/1234 200 in 12 ms for zoë@example.com\n"
+ERROR = "2024-05-01T12:00:01Z ERROR POST /api/uploads 507 disk quota exceeded (tenant müller)\n"
+# kit.make_file repeats this block: a 30 MB log where one line in four is an error.
+LOG_BLOCK = INFO * 3 + ERROR
+
+
+def make_big_log(tmp_path):
+    return kit.make_file(tmp_path / "big.log", 30, line=LOG_BLOCK)
+
+
+def test_count_errors_in_a_small_log():
+    assert count_errors("app.log") == 3, (
+        "app.log has 3 lines containing ERROR (the line with a lowercase 'error' does not count)"
+    )
+
+
+def test_count_errors_in_a_big_log_with_little_memory(tmp_path):
+    path = make_big_log(tmp_path)
+    size = os.path.getsize(path)
+    count, peak = kit.peak_memory(count_errors, path)
+    assert count == size // len(LOG_BLOCK.encode("utf-8")), "wrong number of ERROR lines"
+    assert peak < MEMORY_LIMIT, (
+        "peak memory %.1f MB while reading a %.0f MB file: iterate over the file "
+        "(for line in f) instead of f.read() or f.readlines(), so only one line is in "
+        "memory at a time" % (peak / MEGABYTE, size / MEGABYTE)
+    )
+
+
+def test_sha256_of_binary_data(tmp_path):
+    # Not text at all: a PNG header, \r\n and lone \r, NUL bytes, every byte value.
+    data = b"\x89PNG\r\n\x1a\n\x00\x00\r" + bytes(range(256)) * 40
+    path = tmp_path / "upload.bin"
+    path.write_bytes(data)
+    try:
+        digest = sha256_of(path)
+    except UnicodeDecodeError as error:
+        raise AssertionError(
+            "sha256_of decoded the file as text and failed (%s). A hash is computed over "
+            "bytes and most files are not text: open the file in binary mode ('rb')" % error
+        ) from None
+    assert digest == hashlib.sha256(data).hexdigest(), (
+        "this is not the SHA-256 of the file's bytes. Open the file in binary mode ('rb'): "
+        "text mode decodes the bytes and turns \\r\\n into \\n, so you hash something else; "
+        "and keep reading until f.read(n) returns b''"
+    )
+
+
+def expected_sha256(path, block):
+    """SHA-256 of a file made of `block` repeated (computed without reading the file)."""
+    repeats, rest = divmod(os.path.getsize(path), len(block))
+    assert rest == 0
+    h = hashlib.sha256()
+    for _ in range(repeats // 1000):
+        h.update(block * 1000)
+    h.update(block * (repeats % 1000))
+    return h.hexdigest()
+
+
+def test_sha256_of_a_big_file_with_little_memory(tmp_path):
+    path = make_big_log(tmp_path)
+    size = os.path.getsize(path)
+    digest, peak = kit.peak_memory(sha256_of, path)
+    assert digest == expected_sha256(path, LOG_BLOCK.encode("utf-8")), (
+        "wrong digest for a %.0f MB file: hash every chunk, until f.read(n) returns b''"
+        % (size / MEGABYTE)
+    )
+    assert peak < MEMORY_LIMIT, (
+        "peak memory %.1f MB while hashing a %.0f MB file: read it in fixed-size chunks "
+        "(f.read(64 * 1024) in a loop, feeding each chunk to h.update) instead of f.read()"
+        % (peak / MEGABYTE, size / MEGABYTE)
+    )

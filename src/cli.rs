@@ -1,0 +1,144 @@
+//! Command-line definitions (clap): every subcommand, flag and its help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXAMPLES: &str = "\
+Examples:
+  iolings                    start watch mode on the workbook in this folder
+  iolings run reading1       run one exercise and show what is still wrong
+  iolings hint               show the next hint for the current exercise
+  iolings verify --format json > results.json
+  iolings doctor             check the interpreter, the sandbox and the terminal
+
+Exit codes:
+  0 passed / success       1 tests failed (verify: some exercise not passing)
+  2 usage error            3 workbook error (info.toml, missing files, state)
+  4 compile error          5 crashed        6 timed out
+  7 exited early           8 could not run (Python missing, sandbox error)
+  130 interrupted (Ctrl-C)";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "iolings",
+    version,
+    about = "Interactive exercises for Python file handling and OS interaction",
+    after_help = EXAMPLES
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Python interpreter to use (default: $IOLINGS_PYTHON, then python3, then python)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub python: Option<PathBuf>,
+    /// When to use colors
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// The workbook folder (the one holding info.toml)
+    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
+    pub workbook: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Junit,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Watch the exercises and rerun the current one on every save (the default)
+    Watch(WatchArgs),
+    /// Run one exercise (the current one when NAME is omitted)
+    #[command(after_help = "Example:\n  iolings run reading1")]
+    Run {
+        /// Exercise name, as shown by `iolings list`
+        name: Option<String>,
+    },
+    /// Show the next hint (each call reveals one more)
+    #[command(after_help = "Examples:\n  iolings hint\n  iolings hint reading2 --all")]
+    Hint {
+        name: Option<String>,
+        /// Show every hint at once
+        #[arg(long)]
+        all: bool,
+    },
+    /// List lessons and exercises with their status
+    List {
+        /// Machine-readable output
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run every exercise in parallel and report which pass
+    #[command(after_help = "Example:\n  iolings verify --format junit > report.xml")]
+    Verify {
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Worker threads (default: the number of cores)
+        #[arg(long, short)]
+        jobs: Option<usize>,
+    },
+    /// Restore an exercise as shipped (your version is kept in .iolings/backups/)
+    #[command(after_help = "Example:\n  iolings reset reading1 --yes")]
+    Reset {
+        name: String,
+        /// Do not ask for confirmation
+        #[arg(long, short)]
+        yes: bool,
+    },
+    /// Show the solution of an exercise you have passed
+    Solution {
+        name: String,
+        /// Show it even if the exercise has not passed yet
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check the interpreter, the sandbox protections, the watcher and the terminal
+    Doctor,
+    /// Write a fresh copy of the workbook into DIR
+    #[command(after_help = "Example:\n  iolings init ~/iolings && cd ~/iolings && iolings")]
+    Init { dir: PathBuf },
+    /// Print shell completions
+    #[command(after_help = "Example:\n  iolings completions bash > ~/.local/share/bash-completion/completions/iolings")]
+    Completions { shell: clap_complete::Shell },
+    /// Instructor tools
+    #[command(subcommand)]
+    Dev(DevCommand),
+}
+
+#[derive(Debug, Args, Default)]
+pub struct WatchArgs {
+    /// Poll the files instead of using OS events (network drives, WSL /mnt/c, containers)
+    #[arg(long)]
+    pub poll: bool,
+    /// Do not watch at all: press r to run
+    #[arg(long)]
+    pub manual_run: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DevCommand {
+    /// Every exercise fails as shipped, every solution passes, info.toml is consistent
+    Check {
+        #[arg(long, short)]
+        jobs: Option<usize>,
+        /// Also check the typical wrong solutions in DIR/<lesson>/<exercise>/<label>.py
+        #[arg(long, value_name = "DIR")]
+        mistakes: Option<PathBuf>,
+    },
+}

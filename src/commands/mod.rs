@@ -1,0 +1,148 @@
+//! One file per subcommand; this module dispatches and holds what they share.
+
+mod completions;
+mod dev;
+mod doctor;
+mod hint;
+mod init;
+mod list;
+mod reset;
+mod run;
+mod solution;
+mod verify;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+
+use crate::cli::{Cli, Command, DevCommand, GlobalArgs};
+use crate::exit;
+use crate::progress::{Progress, STATE_DIR};
+use crate::runner::python;
+use crate::runner::Runner;
+use crate::workbook::{Workbook, WorkbookError};
+
+/// An error that ends the program with a specific exit code.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct Coded {
+    pub code: u8,
+    pub message: String,
+}
+
+pub fn coded(code: u8, message: impl Into<String>) -> anyhow::Error {
+    Coded {
+        code,
+        message: message.into(),
+    }
+    .into()
+}
+
+pub fn exit_code_of(error: &anyhow::Error) -> u8 {
+    for cause in error.chain() {
+        if let Some(c) = cause.downcast_ref::<Coded>() {
+            return c.code;
+        }
+        if cause.downcast_ref::<WorkbookError>().is_some() {
+            return exit::WORKBOOK_ERROR;
+        }
+    }
+    1
+}
+
+pub fn dispatch(cli: Cli) -> anyhow::Result<u8> {
+    let g = cli.global;
+    match cli.command.unwrap_or(Command::Watch(Default::default())) {
+        Command::Watch(args) => crate::watch::start(&g, &args),
+        Command::Run { name } => run::run(&g, name.as_deref()),
+        Command::Hint { name, all } => hint::hint(&g, name.as_deref(), all),
+        Command::List { json } => list::list(&g, json),
+        Command::Verify { format, jobs } => verify::verify(&g, format, jobs),
+        Command::Reset { name, yes } => reset::reset(&g, &name, yes),
+        Command::Solution { name, force } => solution::solution(&g, &name, force),
+        Command::Doctor => doctor::doctor(&g),
+        Command::Init { dir } => init::init(&dir),
+        Command::Completions { shell } => completions::completions(shell),
+        Command::Dev(DevCommand::Check { jobs, mistakes }) => dev::check(&g, jobs, mistakes.as_deref()),
+    }
+}
+
+pub fn load_workbook(g: &GlobalArgs) -> anyhow::Result<Workbook> {
+    Ok(Workbook::load(&g.workbook)?)
+}
+
+/// The workbook and the learner's progress, with any recovery notice printed once.
+pub fn load_with_progress(g: &GlobalArgs) -> anyhow::Result<(Workbook, Progress)> {
+    let workbook = load_workbook(g)?;
+    let progress = Progress::load(&workbook);
+    if let Some(notice) = &progress.notice {
+        eprintln!("{} {notice}", colored::Colorize::yellow("warning:"));
+    }
+    Ok((workbook, progress))
+}
+
+pub fn python_cache(workbook: &Workbook) -> PathBuf {
+    workbook.root.join(STATE_DIR).join("python.json")
+}
+
+/// A runner with the interpreter resolved (from the cache when still valid).
+pub fn runner(g: &GlobalArgs, workbook: &Workbook) -> anyhow::Result<Runner> {
+    let python = python::discover(g.python.as_deref(), Some(&python_cache(workbook)))
+        .map_err(|e| coded(exit::COULD_NOT_RUN, format!("{e:#}")))?;
+    let runner = Runner::new(python);
+    if runner.protections.landlock_abi.is_none() {
+        warn_once_without_landlock(workbook);
+    }
+    Ok(runner)
+}
+
+/// Said once per workbook (a marker file remembers), and always in `doctor`.
+fn warn_once_without_landlock(workbook: &Workbook) {
+    let marker = workbook.root.join(STATE_DIR).join("warned-no-landlock");
+    if marker.exists() {
+        return;
+    }
+    eprintln!(
+        "{} this system has no Landlock, so a run cannot be stopped from writing outside its sandbox; \
+         everything else is still protected. `iolings doctor` has the details.",
+        colored::Colorize::yellow("note:")
+    );
+    let _ = std::fs::create_dir_all(marker.parent().unwrap_or(&workbook.root));
+    let _ = std::fs::write(marker, b"");
+}
+
+/// The exercise named, or the current one.
+pub fn pick<'w>(
+    workbook: &'w Workbook,
+    progress: &Progress,
+    name: Option<&str>,
+) -> anyhow::Result<&'w crate::workbook::Exercise> {
+    match name {
+        Some(name) => workbook
+            .find(name)
+            .map_err(|e| coded(2, e.to_string())),
+        None => Ok(progress.current(workbook)),
+    }
+}
+
+/// Ask a yes/no question on the terminal; false unless the answer starts with y.
+pub fn confirm(question: &str) -> anyhow::Result<bool> {
+    use std::io::Write;
+    eprint!("{question} [y/N] ");
+    std::io::stderr().flush().ok();
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .context("could not read the answer")?;
+    Ok(answer.trim().to_ascii_lowercase().starts_with('y'))
+}
+
+pub fn stdout_is_tty() -> bool {
+    std::io::stdout().is_terminal()
+}
+
+/// Display form of a workbook path (relative to the workbook root).
+pub fn display(path: &std::path::Path) -> String {
+    path.display().to_string()
+}

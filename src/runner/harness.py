@@ -1,0 +1,451 @@
+"""The iolings test harness: compile one exercise, run its tests, report to the runner.
+
+The runner starts ``python harness.py EXERCISE.py`` inside the sandbox with two variables:
+
+* ``IOLINGS_REPORT_FD``: an inherited pipe the harness writes its report to, one JSON object
+  per line. The learner's prints go to stdout/stderr and can never corrupt it.
+* ``IOLINGS_RUN_TOKEN``: a random token the harness repeats in its first and last record, so
+  a stray write to the pipe cannot pass for the harness.
+
+Both are removed from ``os.environ`` and the pipe is moved to a high, close-on-exec descriptor
+before any learner code runs. Records, in order:
+
+    {"event": "start", "token": ..., "python": "3.11.7"}
+    {"event": "compile_error", "type", "message", "line", "col", "end_col", "text"}   (then stop)
+    {"event": "crash", "type", "message", "traceback": [frame...]}   (exception at import)
+    {"event": "exit", "code", "during", "traceback"}   (SystemExit at import or in a test)
+    {"event": "test_start", "name"}
+    {"event": "test", "name", "line", "outcome": "passed"|"failed"|"error", "duration_ms",
+     "type", "message", "assertion", "traceback", "stdout", "stderr"}
+    {"event": "done", "token": ..., "total": N}
+
+Without ``IOLINGS_REPORT_FD`` the harness prints a plain report instead, which is handy when
+writing exercises: ``python3 src/runner/harness.py exercises/01_reading_files/reading1.py``.
+
+This file is stdlib-only and must keep working under ``-W error`` and
+``-X warn_default_encoding``: every open() here names its encoding.
+"""
+
+import ast
+import io
+import json
+import operator
+import os
+import sys
+import time
+import types
+
+# Captured before any learner code runs, so monkeypatching cannot reach the reporter.
+_os_write = os.write
+_json_dumps = json.dumps
+_perf = time.perf_counter
+
+TEXT_CAP = 64 * 1024  # characters kept per captured stream or compared value
+REPR_CAP = 2 * 1024
+
+
+def _take_channel():
+    token = os.environ.pop("IOLINGS_RUN_TOKEN", "")
+    raw = os.environ.pop("IOLINGS_REPORT_FD", None)
+    if raw is None:
+        return None, token
+    import fcntl
+
+    fd = int(raw)
+    high = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 200)
+    os.close(fd)
+    return high, token
+
+
+_CHANNEL, _TOKEN = _take_channel()
+_PLAIN = []  # records kept for the plain report when there is no channel
+
+
+def _send(record):
+    if _CHANNEL is None:
+        _PLAIN.append(record)
+        return
+    data = (_json_dumps(record, ensure_ascii=True) + "\n").encode("ascii")
+    while data:
+        written = _os_write(_CHANNEL, data)
+        data = data[written:]
+
+
+# ---------------------------------------------------------------------------------------------
+# Assertion rewriting: `assert a == b` reports both sides, as pytest does.
+
+_OPS = {
+    ast.Eq: ("==", operator.eq),
+    ast.NotEq: ("!=", operator.ne),
+    ast.Lt: ("<", operator.lt),
+    ast.LtE: ("<=", operator.le),
+    ast.Gt: (">", operator.gt),
+    ast.GtE: (">=", operator.ge),
+    ast.Is: ("is", operator.is_),
+    ast.IsNot: ("is not", operator.is_not),
+    ast.In: ("in", lambda a, b: a in b),
+    ast.NotIn: ("not in", lambda a, b: a not in b),
+}
+_OP_FUNCS = {symbol: func for symbol, func in _OPS.values()}
+
+
+class _AssertRewriter(ast.NodeTransformer):
+    """Turns `assert L op R, msg` into `__iolings_compare__(L, "op", R, lambda: msg)`."""
+
+    def visit_Assert(self, node):
+        test = node.test
+        if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+            return node
+        entry = _OPS.get(type(test.ops[0]))
+        if entry is None:
+            return node
+        if node.msg is None:
+            msg = ast.Constant(value=None)
+        else:
+            no_args = ast.arguments(
+                posonlyargs=[], args=[], vararg=None, kwonlyargs=[], kw_defaults=[],
+                kwarg=None, defaults=[],
+            )
+            msg = ast.Lambda(args=no_args, body=node.msg)
+        call = ast.Call(
+            func=ast.Name(id="__iolings_compare__", ctx=ast.Load()),
+            args=[test.left, ast.Constant(value=entry[0]), test.comparators[0], msg],
+            keywords=[],
+        )
+        new = ast.Expr(value=call)
+        ast.copy_location(new, node)
+        return ast.fix_missing_locations(new)
+
+
+def _short_repr(value):
+    try:
+        text = repr(value)
+    except Exception as exc:  # a broken __repr__ must not hide the real failure
+        text = "<repr failed: %s>" % type(exc).__name__
+    if len(text) > REPR_CAP:
+        text = text[:REPR_CAP] + "... (%d more characters)" % (len(text) - REPR_CAP)
+    return text
+
+
+def _describe(value):
+    """One side of a comparison, in the form the runner diffs."""
+    if isinstance(value, str):
+        kind, text = "str", value
+    elif isinstance(value, (bytes, bytearray)):
+        # Each line escaped as in a bytes literal, so the diff shows b'\xe9' and not mojibake.
+        kind = "bytes"
+        text = "\n".join(repr(bytes(line))[2:-1] for line in bytes(value).split(b"\n"))
+    elif isinstance(value, (list, tuple, dict, set, frozenset)):
+        import pprint
+
+        kind = type(value).__name__
+        if kind in ("tuple", "frozenset"):
+            kind = {"tuple": "list", "frozenset": "set"}[kind]
+        try:
+            text = pprint.pformat(value, width=60)
+        except Exception:
+            text = _short_repr(value)
+    else:
+        kind, text = "other", _short_repr(value)
+    truncated = len(text) > TEXT_CAP
+    return {
+        "kind": kind,
+        "repr": _short_repr(value),
+        "text": text[:TEXT_CAP],
+        "truncated": truncated,
+    }
+
+
+def __iolings_compare__(left, op, right, msg):
+    if _OP_FUNCS[op](left, right):
+        return
+    detail = None
+    if msg is not None:
+        detail = str(msg())
+    error = AssertionError(detail if detail is not None else "%s %s %s" % (
+        _short_repr(left), op, _short_repr(right)))
+    error.__iolings__ = {"op": op, "left": _describe(left), "right": _describe(right),
+                         "has_message": detail is not None}
+    raise error
+
+
+# ---------------------------------------------------------------------------------------------
+# Output capture per test.
+
+
+class _CappedSink(io.RawIOBase):
+    """A write-only byte sink that keeps the first TEXT_CAP bytes and counts the rest."""
+
+    def __init__(self):
+        super().__init__()
+        self.data = bytearray()
+        self.dropped = 0
+
+    def writable(self):
+        return True
+
+    def write(self, b):
+        room = TEXT_CAP - len(self.data)
+        if room > 0:
+            self.data += bytes(b[:room])
+        self.dropped += max(0, len(b) - max(room, 0))
+        return len(b)
+
+    def text(self):
+        out = self.data.decode("utf-8", errors="replace")
+        if self.dropped:
+            out += "\n... output truncated (%d more bytes)\n" % self.dropped
+        return out
+
+
+def _capture_stream():
+    sink = _CappedSink()
+    stream = io.TextIOWrapper(io.BufferedWriter(sink), encoding="utf-8",
+                              errors="backslashreplace", write_through=True)
+    return sink, stream
+
+
+# ---------------------------------------------------------------------------------------------
+# Tracebacks trimmed to the learner's file.
+
+
+def _frames(tb, path):
+    import traceback
+
+    frames = []
+    for frame in traceback.extract_tb(tb):
+        if frame.filename == path:
+            frames.append({"line": frame.lineno, "func": frame.name, "code": frame.line or ""})
+    return frames
+
+
+def _exception_record(exc, path):
+    return {
+        "type": type(exc).__name__,
+        "message": _exception_message(exc),
+        "traceback": _frames(exc.__traceback__, path),
+    }
+
+
+def _exception_message(exc):
+    try:
+        text = str(exc)
+    except Exception:
+        text = "<str() failed>"
+    if isinstance(exc, KeyError) and exc.args:
+        text = _short_repr(exc.args[0])
+    return text[:TEXT_CAP]
+
+
+# ---------------------------------------------------------------------------------------------
+# Compile, import, discover, run.
+
+
+def _compile(path):
+    with open(path, "rb") as f:
+        source = f.read()
+    try:
+        tree = ast.parse(source, filename=path)
+    except (SyntaxError, ValueError) as exc:
+        record = {"event": "compile_error", "type": type(exc).__name__,
+                  "message": getattr(exc, "msg", None) or str(exc)}
+        if isinstance(exc, SyntaxError):
+            record.update(line=exc.lineno, col=exc.offset,
+                          end_col=getattr(exc, "end_offset", None),
+                          text=(exc.text or "").rstrip("\n"))
+        _send(record)
+        return None
+    tree = _AssertRewriter().visit(tree)
+    return compile(tree, path, "exec", dont_inherit=True)
+
+
+def _exit_code(exc):
+    code = exc.code
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    return 1
+
+
+def _leave_early(exc, during, path):
+    """The learner's code raised SystemExit: report where, then end without a `done` record."""
+    _send({"event": "exit", "code": _exit_code(exc), "during": during,
+           "traceback": _frames(exc.__traceback__, path)})
+    _finish(_exit_code(exc))
+
+
+def _import(code, path):
+    name = os.path.splitext(os.path.basename(path))[0]
+    module = types.ModuleType(name)
+    module.__file__ = path
+    module.__dict__["__iolings_compare__"] = __iolings_compare__
+    module.__dict__["__builtins__"] = __builtins__
+    sys.modules[name] = module
+    try:
+        exec(code, module.__dict__)
+    except SystemExit as exc:
+        _leave_early(exc, "import", path)
+    except BaseException as exc:
+        record = {"event": "crash"}
+        record.update(_exception_record(exc, path))
+        _send(record)
+        _finish(1)
+    return module
+
+
+def _discover(module):
+    """Test callables in file order: module-level test_* functions and TestCase methods."""
+    found = []
+    for name, obj in list(vars(module).items()):
+        if name.startswith("test") and isinstance(obj, types.FunctionType) \
+                and obj.__module__ == module.__name__:
+            found.append((obj.__code__.co_firstlineno, name, obj, None))
+        elif isinstance(obj, type) and "unittest" in sys.modules \
+                and obj.__module__ == module.__name__:
+            import unittest
+
+            if issubclass(obj, unittest.TestCase):
+                for attr, member in vars(obj).items():
+                    if attr.startswith("test") and callable(member):
+                        line = getattr(getattr(member, "__code__", None), "co_firstlineno", 0)
+                        found.append((line, "%s.%s" % (name, attr), obj, attr))
+    found.sort(key=lambda item: item[0])
+    return found
+
+
+def _call_function(func):
+    import inspect
+
+    kwargs = {}
+    params = inspect.signature(func).parameters
+    if "tmp_path" in params:
+        import pathlib
+        import tempfile
+
+        kwargs["tmp_path"] = pathlib.Path(tempfile.mkdtemp(prefix="tmp_path_", dir=os.getcwd()))
+    func(**kwargs)
+
+
+def _call_testcase(cls, method):
+    import unittest
+
+    outcome = []
+
+    class _Result(unittest.TestResult):
+        def addFailure(self, test, err):
+            outcome.append(err[1])
+
+        def addError(self, test, err):
+            outcome.append(err[1])
+
+    cls(method).run(_Result())
+    if outcome:
+        raise outcome[0]
+
+
+def _run_test(name, line, target, method, path):
+    _send({"event": "test_start", "name": name})
+    out_sink, out = _capture_stream()
+    err_sink, err = _capture_stream()
+    saved = (sys.stdout, sys.stderr, os.getcwd(), dict(os.environ), _get_umask())
+    sys.stdout, sys.stderr = out, err
+    record = {"event": "test", "name": name, "line": line, "outcome": "passed"}
+    started = _perf()
+    try:
+        if method is None:
+            _call_function(target)
+        else:
+            _call_testcase(target, method)
+    except SystemExit as exc:
+        sys.stdout, sys.stderr = saved[0], saved[1]
+        _leave_early(exc, name, path)
+    except BaseException as exc:
+        record["outcome"] = "failed" if isinstance(exc, AssertionError) else "error"
+        record.update(_exception_record(exc, path))
+        record["assertion"] = getattr(exc, "__iolings__", None)
+    finally:
+        sys.stdout, sys.stderr = saved[0], saved[1]
+        _restore(saved[2], saved[3], saved[4])
+    record["duration_ms"] = round((_perf() - started) * 1000, 3)
+    for stream in (out, err):
+        try:
+            stream.flush()
+        except Exception:
+            pass
+    record["stdout"] = out_sink.text()
+    record["stderr"] = err_sink.text()
+    _send(record)
+    return record["outcome"] == "passed"
+
+
+def _get_umask():
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _restore(cwd, environ, umask):
+    """Each test starts where the previous one did: same cwd, environment and umask."""
+    os.umask(umask)
+    try:
+        os.chdir(cwd)
+    except OSError:
+        pass
+    if dict(os.environ) != environ:
+        os.environ.clear()
+        os.environ.update(environ)
+
+
+def _finish(code):
+    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+        try:
+            if stream is not None:
+                stream.flush()
+        except Exception:
+            pass
+    if _CHANNEL is None:
+        _plain_report()
+    # Skip interpreter shutdown: learner threads or atexit hooks must not hold the run open.
+    os._exit(code)
+
+
+def _plain_report():
+    for record in _PLAIN:
+        event = record["event"]
+        if event == "test":
+            mark = "PASS" if record["outcome"] == "passed" else "FAIL"
+            print("%s %s" % (mark, record["name"]), file=sys.__stderr__)
+            if record["outcome"] != "passed":
+                for frame in record["traceback"]:
+                    print("    line %s: %s" % (frame["line"], frame["code"]), file=sys.__stderr__)
+                print("    %s: %s" % (record["type"], record["message"]), file=sys.__stderr__)
+                for stream in ("stdout", "stderr"):
+                    if record[stream]:
+                        print("    [%s] %s" % (stream, record[stream].rstrip()),
+                              file=sys.__stderr__)
+        elif event not in ("start", "test_start"):
+            print(_json_dumps(record), file=sys.__stderr__)
+
+
+def main(argv):
+    if len(argv) != 2:
+        print("usage: harness.py EXERCISE.py", file=sys.stderr)
+        return 2
+    path = os.path.abspath(argv[1])
+    _send({"event": "start", "token": _TOKEN, "python": "%d.%d.%d" % sys.version_info[:3]})
+    code = _compile(path)
+    if code is None:
+        _finish(1)
+    sys.path.insert(0, os.path.dirname(path))
+    module = _import(code, path)
+    tests = _discover(module)
+    passed = 0
+    for line, name, target, method in tests:
+        passed += _run_test(name, line, target, method, path)
+    _send({"event": "done", "token": _TOKEN, "total": len(tests), "passed": passed})
+    _finish(0 if passed == len(tests) else 1)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,269 @@
+//! The runner: runs one exercise file in a sandbox under the harness and returns a Verdict.
+//! It knows nothing of terminals; rendering reads the verdict it returns.
+
+pub mod confine;
+pub mod pool;
+pub mod process;
+pub mod protocol;
+pub mod python;
+pub mod sandbox;
+pub mod verdict;
+
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use anyhow::Context;
+
+use crate::workbook::{Exercise, Workbook};
+use confine::{Limits, WriteConfinement};
+use process::{Cancel, ChildOutcome};
+use protocol::Report;
+use python::Python;
+use sandbox::Sandbox;
+use verdict::{Crash, Outcome, TestStatus, Verdict};
+
+/// Which protections runs get on this machine.
+#[derive(Debug, Clone, Copy)]
+pub struct Protections {
+    pub landlock_abi: Option<i64>,
+    pub subreaper: bool,
+}
+
+impl Protections {
+    pub fn detect() -> Self {
+        Protections {
+            landlock_abi: confine::landlock_abi(),
+            subreaper: confine::become_subreaper(),
+        }
+    }
+}
+
+/// Runs exercises with one resolved interpreter.
+pub struct Runner {
+    pub python: Python,
+    pub protections: Protections,
+}
+
+impl Runner {
+    pub fn new(python: Python) -> Self {
+        Runner {
+            python,
+            protections: Protections::detect(),
+        }
+    }
+
+    /// Run `source` (the learner's file, a solution, or any variant) as `exercise`.
+    /// Returns None when cancelled (a newer save, or Ctrl-C).
+    pub fn run(
+        &self,
+        workbook: &Workbook,
+        exercise: &Exercise,
+        source: &Path,
+        cancel: &Cancel,
+    ) -> Option<Verdict> {
+        match self.try_run(workbook, exercise, source, cancel) {
+            Ok(Some(verdict)) => Some(verdict),
+            Ok(None) => None,
+            Err(error) => Some(Verdict::could_not_run(
+                &exercise.name,
+                format!("{error:#}"),
+            )),
+        }
+    }
+
+    fn try_run(
+        &self,
+        workbook: &Workbook,
+        exercise: &Exercise,
+        source: &Path,
+        cancel: &Cancel,
+    ) -> anyhow::Result<Option<Verdict>> {
+        let fixtures = workbook.fixtures(exercise);
+        let sandbox = Sandbox::create(source, &exercise.file_name(), &fixtures)?;
+        let token = run_token();
+        let mut command = Command::new(&self.python.executable);
+        command
+            .arg("-B")
+            .args(&exercise.python_args)
+            .arg(sandbox.harness())
+            .arg(exercise.file_name())
+            .current_dir(&sandbox.work)
+            .env_clear()
+            .envs(sandbox.environment(&exercise.env))
+            .env("IOLINGS_REPORT_FD", process::REPORT_FD.to_string())
+            .env("IOLINGS_RUN_TOKEN", &token);
+        let confinement = match self.protections.landlock_abi {
+            Some(_) => WriteConfinement::new(&[&sandbox.work, &sandbox.tmp])
+                .context("could not set up the Landlock write confinement")?,
+            None => None,
+        };
+        let limits = Limits::for_timeout(exercise.timeout_secs);
+        let timeout = Duration::from_secs(exercise.timeout_secs);
+        let outcome = process::run(command, limits, confinement, timeout, cancel)?;
+        if outcome.cancelled {
+            return Ok(None);
+        }
+        let report = Report::parse(&outcome.report, &token);
+        Ok(Some(classify(&exercise.name, exercise.timeout_secs, outcome, report)))
+    }
+}
+
+fn run_token() -> String {
+    let a = RandomState::new().build_hasher().finish();
+    let mut h = RandomState::new().build_hasher();
+    h.write_u32(std::process::id());
+    format!("{a:016x}{:016x}", h.finish())
+}
+
+/// Decide the one outcome. Only a `done` record with this run's token can make a pass.
+fn classify(name: &str, limit_secs: u64, child: ChildOutcome, report: Report) -> Verdict {
+    let signal = child.signal();
+    let outcome = if child.timed_out || signal == Some(libc::SIGXCPU) {
+        Outcome::TimedOut {
+            limit_secs,
+            cpu_limit: !child.timed_out,
+            during: report.running.clone(),
+        }
+    } else if let Some(error) = report.compile_error {
+        Outcome::CompileError(error)
+    } else if let Some((total, passed)) = report.done {
+        let failed = report
+            .tests
+            .iter()
+            .filter(|t| t.status != TestStatus::Passed)
+            .count();
+        if total > 0 && passed == total && failed == 0 && report.tests.len() == total {
+            Outcome::Passed
+        } else {
+            Outcome::TestsFailed {
+                failed: failed.max(total.saturating_sub(passed)),
+                total,
+            }
+        }
+    } else if let Some(exception) = report.crash {
+        Outcome::Crashed(Crash {
+            exception: Some(exception),
+            signal: None,
+            exit_code: child.code(),
+        })
+    } else if let Some((code, during, traceback)) = report.exit {
+        Outcome::ExitedEarly {
+            code: Some(code),
+            during: Some(during),
+            system_exit: true,
+            traceback,
+        }
+    } else if let Some(signal) = signal {
+        Outcome::Crashed(Crash {
+            exception: None,
+            signal: Some(signal_name(signal)),
+            exit_code: None,
+        })
+    } else if !report.started {
+        Outcome::CouldNotRun {
+            reason: format!(
+                "Python exited before the test harness started (exit code {}): {}",
+                child.code().unwrap_or(-1),
+                first_lines(&child.stderr.text, 5)
+            ),
+        }
+    } else {
+        Outcome::ExitedEarly {
+            code: child.code(),
+            during: report.running.clone().or(Some("import".into())),
+            system_exit: false,
+            traceback: Vec::new(),
+        }
+    };
+    Verdict {
+        exercise: name.to_string(),
+        outcome,
+        tests: report.tests,
+        stdout: child.stdout,
+        stderr: child.stderr,
+        duration_ms: child.elapsed.as_millis() as u64,
+    }
+}
+
+fn first_lines(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.trim().lines().take(n).collect();
+    if lines.is_empty() {
+        "(no output)".into()
+    } else {
+        lines.join("\n")
+    }
+}
+
+pub fn signal_name(signal: i32) -> String {
+    match signal {
+        libc::SIGSEGV => "SIGSEGV (segmentation fault)".into(),
+        libc::SIGABRT => "SIGABRT (aborted)".into(),
+        libc::SIGKILL => "SIGKILL (killed)".into(),
+        libc::SIGBUS => "SIGBUS (bus error)".into(),
+        libc::SIGFPE => "SIGFPE (arithmetic error)".into(),
+        libc::SIGILL => "SIGILL (illegal instruction)".into(),
+        libc::SIGTERM => "SIGTERM (terminated)".into(),
+        libc::SIGPIPE => "SIGPIPE (broken pipe)".into(),
+        libc::SIGXFSZ => "SIGXFSZ (file size limit)".into(),
+        other => format!("signal {other}"),
+    }
+}
+
+/// What `doctor` learns by running a probe under the real protections.
+#[derive(Debug)]
+pub struct SelfTest {
+    /// The probe tried to create a file outside its sandbox and was refused.
+    pub outside_write_refused: bool,
+    /// The probe could write inside its sandbox.
+    pub inside_write_ok: bool,
+    pub elapsed: Duration,
+}
+
+const PROBE: &str = r#"
+import os, sys
+def attempt(path):
+    try:
+        with open(path, "x", encoding="utf-8") as f:
+            f.write("probe")
+        os.remove(path)
+        return "ok"
+    except OSError:
+        return "refused"
+print(attempt(sys.argv[1]), attempt("inside.txt"))
+"#;
+
+impl Runner {
+    /// Run a probe that tries to write outside its sandbox (to `outside`, a path in a folder
+    /// the caller owns) and inside it.
+    pub fn self_test(&self, outside: &Path) -> anyhow::Result<SelfTest> {
+        let empty = tempfile::NamedTempFile::new()?;
+        let sandbox = Sandbox::create(empty.path(), "probe.py", &[])?;
+        let mut command = Command::new(&self.python.executable);
+        command
+            .args(["-B", "-c", PROBE])
+            .arg(outside)
+            .current_dir(&sandbox.work)
+            .env_clear()
+            .envs(sandbox.environment(&[]));
+        let confinement = match self.protections.landlock_abi {
+            Some(_) => WriteConfinement::new(&[&sandbox.work, &sandbox.tmp])?,
+            None => None,
+        };
+        let outcome = process::run(
+            command,
+            Limits::for_timeout(10),
+            confinement,
+            Duration::from_secs(10),
+            &Cancel::default(),
+        )?;
+        let words: Vec<&str> = outcome.stdout.text.split_whitespace().collect();
+        Ok(SelfTest {
+            outside_write_refused: words.first() == Some(&"refused"),
+            inside_write_ok: words.get(1) == Some(&"ok"),
+            elapsed: outcome.elapsed,
+        })
+    }
+}

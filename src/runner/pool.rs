@@ -1,0 +1,52 @@
+//! Running many exercises at once on a bounded pool of worker threads (≈ cores).
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use super::process::{interrupted, Cancel};
+use super::verdict::Verdict;
+use super::Runner;
+use crate::workbook::{Exercise, Workbook};
+
+/// One run to make: `source` run as `exercise`.
+pub struct Job<'a> {
+    pub exercise: &'a Exercise,
+    pub source: PathBuf,
+}
+
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// Run every job, at most `workers` at a time; results come back in job order. `on_done`
+/// is told (finished, total) after each. A job not run because of Ctrl-C is None.
+pub fn run_all(
+    runner: &Runner,
+    workbook: &Workbook,
+    jobs: &[Job<'_>],
+    workers: usize,
+    on_done: &(dyn Fn(usize, usize) + Sync),
+) -> Vec<Option<Verdict>> {
+    let next = AtomicUsize::new(0);
+    let finished = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Verdict>>> = Mutex::new(vec![None; jobs.len()]);
+    let cancel = Cancel::default();
+    std::thread::scope(|scope| {
+        for _ in 0..workers.clamp(1, jobs.len().max(1)) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                if i >= jobs.len() || interrupted() {
+                    break;
+                }
+                let job = &jobs[i];
+                let verdict = runner.run(workbook, job.exercise, &job.source, &cancel);
+                if let Ok(mut r) = results.lock() {
+                    r[i] = verdict;
+                }
+                on_done(finished.fetch_add(1, Ordering::SeqCst) + 1, jobs.len());
+            });
+        }
+    });
+    results.into_inner().unwrap_or_else(|e| e.into_inner())
+}

@@ -1,0 +1,379 @@
+//! Running the interpreter as a child: its own process group, a private report pipe, capped
+//! output, a wall-clock deadline, cancellation, and no process left behind afterwards.
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{self, Read};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+
+use super::confine::{Limits, WriteConfinement};
+use super::verdict::Captured;
+
+/// The descriptor number the harness finds its report pipe on.
+pub const REPORT_FD: RawFd = 3;
+/// Output kept per stream; the rest is read and dropped so the child never blocks on a pipe.
+pub const OUTPUT_CAP: usize = 1024 * 1024;
+/// The report pipe carries at most this much (each record is capped by the harness too).
+const REPORT_CAP: usize = 16 * 1024 * 1024;
+/// How long to keep reading after the interpreter exited, for output still in the pipes.
+const DRAIN_GRACE: Duration = Duration::from_millis(100);
+const POLL_SLICE_MS: i32 = 10;
+
+/// Set by Ctrl-C / SIGTERM (see `interrupt`), checked by every run in flight.
+pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Cancels a run in flight (watch mode: a newer save arrived).
+#[derive(Clone, Default)]
+pub struct Cancel(Arc<AtomicBool>);
+
+impl Cancel {
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst) || INTERRUPTED.load(Ordering::SeqCst)
+    }
+}
+
+/// How the child ended.
+#[derive(Debug)]
+pub struct ChildOutcome {
+    pub status: Option<ExitStatus>,
+    pub timed_out: bool,
+    pub cancelled: bool,
+    pub stdout: Captured,
+    pub stderr: Captured,
+    pub report: Vec<u8>,
+    pub elapsed: Duration,
+}
+
+impl ChildOutcome {
+    pub fn signal(&self) -> Option<i32> {
+        self.status.and_then(|s| s.signal())
+    }
+
+    pub fn code(&self) -> Option<i32> {
+        self.status.and_then(|s| s.code())
+    }
+}
+
+/// Pids of the interpreters we started and have not reaped yet: every other child of ours is
+/// an escapee re-parented to us as subreaper. The lock is held while spawning and while
+/// hunting escapees, so a run starting on another thread is never mistaken for one.
+static LIVE: Mutex<Option<HashSet<u32>>> = Mutex::new(None);
+
+fn live() -> std::sync::MutexGuard<'static, Option<HashSet<u32>>> {
+    LIVE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn spawn_registered(command: &mut Command) -> io::Result<Child> {
+    let mut live = live();
+    let child = command.spawn()?;
+    live.get_or_insert_with(HashSet::new).insert(child.id());
+    Ok(child)
+}
+
+fn live_remove(pid: u32) {
+    live().get_or_insert_with(HashSet::new).remove(&pid);
+}
+
+/// Spawn `command` with the protections and collect everything until it ends.
+pub fn run(
+    mut command: Command,
+    limits: Limits,
+    confinement: Option<WriteConfinement>,
+    timeout: Duration,
+    cancel: &Cancel,
+) -> anyhow::Result<ChildOutcome> {
+    let (report_read, report_write) = pipe().context("could not create the report pipe")?;
+    let write_fd = report_write.as_raw_fd();
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0);
+    // SAFETY: the closure only makes async-signal-safe syscalls (dup2, fcntl, prctl,
+    // setrlimit, landlock) and allocates nothing.
+    unsafe {
+        command.pre_exec(move || {
+            #[cfg(target_os = "linux")]
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) != 0 {
+                return Err(io::Error::last_os_error());
+            }
+            limits.apply_in_child()?;
+            // Before the fd shuffle: the ruleset's own descriptor may be the one (3) that
+            // the report pipe is about to take.
+            if let Some(confinement) = &confinement {
+                confinement.apply_in_child()?;
+            }
+            move_fd_to(write_fd, REPORT_FD)
+        });
+    }
+    let started = Instant::now();
+    let mut child =
+        spawn_registered(&mut command).context("could not start the Python interpreter")?;
+    drop(report_write);
+    let guard = GroupGuard { pgid: child.id() };
+    let result = collect(&mut child, report_read, timeout, cancel, started);
+    drop(guard);
+    live_remove(child.id());
+    reap_escapees();
+    result
+}
+
+/// Kills the whole process group when dropped: on every exit path, panics included.
+struct GroupGuard {
+    pgid: u32,
+}
+
+impl Drop for GroupGuard {
+    fn drop(&mut self) {
+        kill_group(self.pgid);
+    }
+}
+
+fn kill_group(pgid: u32) {
+    // SAFETY: killpg with a pid we created as a group leader; ESRCH (already gone) is fine.
+    unsafe {
+        libc::killpg(pgid as libc::pid_t, libc::SIGKILL);
+    }
+}
+
+struct Stream {
+    file: File,
+    buf: Vec<u8>,
+    cap: usize,
+    dropped: u64,
+    open: bool,
+}
+
+impl Stream {
+    fn new(file: File, cap: usize) -> Self {
+        Stream {
+            file,
+            buf: Vec::new(),
+            cap,
+            dropped: 0,
+            open: true,
+        }
+    }
+
+    fn read_some(&mut self) {
+        let mut chunk = [0u8; 64 * 1024];
+        match self.file.read(&mut chunk) {
+            Ok(0) => self.open = false,
+            Ok(n) => {
+                let room = self.cap.saturating_sub(self.buf.len());
+                let keep = room.min(n);
+                self.buf.extend_from_slice(&chunk[..keep]);
+                self.dropped += (n - keep) as u64;
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => self.open = false,
+        }
+    }
+
+    fn captured(self) -> Captured {
+        Captured {
+            text: String::from_utf8_lossy(&self.buf).into_owned(),
+            dropped_bytes: self.dropped,
+        }
+    }
+}
+
+fn collect(
+    child: &mut Child,
+    report: OwnedFd,
+    timeout: Duration,
+    cancel: &Cancel,
+    started: Instant,
+) -> anyhow::Result<ChildOutcome> {
+    let stdout = child.stdout.take().context("child stdout missing")?;
+    let stderr = child.stderr.take().context("child stderr missing")?;
+    let mut streams = [
+        Stream::new(File::from(OwnedFd::from(stdout)), OUTPUT_CAP),
+        Stream::new(File::from(OwnedFd::from(stderr)), OUTPUT_CAP),
+        Stream::new(File::from(report), REPORT_CAP),
+    ];
+    let pid = child.id();
+    let deadline = started + timeout;
+    let (mut timed_out, mut cancelled) = (false, false);
+    let mut exited_at: Option<Instant> = None;
+    loop {
+        let now = Instant::now();
+        if exited_at.is_none() && !timed_out && now >= deadline {
+            timed_out = true;
+            kill_group(pid);
+        }
+        if exited_at.is_none() && !cancelled && cancel.is_cancelled() {
+            cancelled = true;
+            kill_group(pid);
+        }
+        if exited_at.is_none() && has_exited(pid) {
+            // Kill the rest of the group while the zombie leader still holds the group id.
+            kill_group(pid);
+            exited_at = Some(now);
+        }
+        let all_closed = streams.iter().all(|s| !s.open);
+        match exited_at {
+            Some(at) if all_closed || now.duration_since(at) > DRAIN_GRACE => break,
+            _ => {}
+        }
+        poll_streams(&mut streams);
+    }
+    let status = child.wait().context("could not wait for the interpreter")?;
+    let elapsed = started.elapsed();
+    let [out, err, rep] = streams;
+    Ok(ChildOutcome {
+        status: Some(status),
+        timed_out,
+        cancelled,
+        stdout: out.captured(),
+        stderr: err.captured(),
+        report: rep.buf,
+        elapsed,
+    })
+}
+
+/// True once the child has exited; it stays a zombie (not reaped) until `wait`.
+fn has_exited(pid: u32) -> bool {
+    // SAFETY: waitid writes only into the siginfo we pass; WNOWAIT leaves the child unreaped.
+    unsafe {
+        let mut info: libc::siginfo_t = std::mem::zeroed();
+        let rc = libc::waitid(
+            libc::P_PID,
+            pid as libc::id_t,
+            &mut info,
+            libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
+        );
+        rc == 0 && info.si_pid() != 0
+    }
+}
+
+fn poll_streams(streams: &mut [Stream; 3]) {
+    let mut fds: Vec<libc::pollfd> = Vec::with_capacity(3);
+    let mut which: Vec<usize> = Vec::with_capacity(3);
+    for (i, s) in streams.iter().enumerate() {
+        if s.open {
+            fds.push(libc::pollfd {
+                fd: s.file.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            });
+            which.push(i);
+        }
+    }
+    // SAFETY: fds points to `fds.len()` valid pollfd structs.
+    let ready = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, POLL_SLICE_MS) };
+    if ready <= 0 {
+        return;
+    }
+    for (pfd, &i) in fds.iter().zip(&which) {
+        if pfd.revents & (libc::POLLIN | libc::POLLHUP | libc::POLLERR) != 0 {
+            streams[i].read_some();
+        }
+    }
+}
+
+fn pipe() -> io::Result<(OwnedFd, OwnedFd)> {
+    let mut fds = [0 as RawFd; 2];
+    // SAFETY: pipe2 fills the two-element array.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: both descriptors were just created and are owned by nobody else.
+    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+}
+
+/// In the child: make `from` available as `to`, without close-on-exec.
+fn move_fd_to(from: RawFd, to: RawFd) -> io::Result<()> {
+    // SAFETY: async-signal-safe fd syscalls on descriptors valid in the child.
+    unsafe {
+        if from == to {
+            let flags = libc::fcntl(to, libc::F_GETFD);
+            if flags < 0 || libc::fcntl(to, libc::F_SETFD, flags & !libc::FD_CLOEXEC) < 0 {
+                return Err(io::Error::last_os_error());
+            }
+        } else if libc::dup2(from, to) < 0 {
+            return Err(io::Error::last_os_error());
+        }
+    }
+    Ok(())
+}
+
+/// Kill and reap processes re-parented to us (we are a subreaper) that are not one of our
+/// live interpreters: daemons a learner's code started with setsid or a double fork.
+#[cfg(target_os = "linux")]
+pub fn reap_escapees() {
+    let live = live();
+    let known = live.clone().unwrap_or_default();
+    for _ in 0..64 {
+        let escapees = find_escapees(&known);
+        if escapees.is_empty() {
+            return;
+        }
+        for pid in escapees {
+            // SAFETY: signal and reap a child of ours by pid; never waitpid(-1), which could
+            // steal the status of a run in flight on another thread.
+            unsafe {
+                libc::kill(pid, libc::SIGKILL);
+                let mut status = 0;
+                libc::waitpid(pid, &mut status, 0);
+            }
+        }
+    }
+    drop(live);
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn reap_escapees() {}
+
+#[cfg(target_os = "linux")]
+fn find_escapees(live: &HashSet<u32>) -> Vec<libc::pid_t> {
+    let mut found = Vec::new();
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return found;
+    };
+    for task in tasks.flatten() {
+        let Ok(children) = std::fs::read_to_string(task.path().join("children")) else {
+            continue;
+        };
+        for pid in children.split_whitespace().filter_map(|p| p.parse::<u32>().ok()) {
+            if !live.contains(&pid) {
+                found.push(pid as libc::pid_t);
+            }
+        }
+    }
+    found
+}
+
+/// Ctrl-C and SIGTERM stop the runs in flight (their process groups are killed and their
+/// sandboxes removed) instead of killing iolings on the spot; a second Ctrl-C exits at once.
+pub fn install_interrupt_handler() {
+    use std::sync::Once;
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        for signal in [libc::SIGINT, libc::SIGTERM] {
+            // SAFETY: the handler only touches an atomic and calls _exit, both async-signal-safe.
+            let _ = unsafe {
+                signal_hook::low_level::register(signal, || {
+                    if INTERRUPTED.swap(true, Ordering::SeqCst) {
+                        signal_hook::low_level::exit(130);
+                    }
+                })
+            };
+        }
+    });
+}
+
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}

@@ -1,0 +1,129 @@
+//! The sandbox: a fresh temporary directory per run holding a copy of the exercise, its
+//! fixtures and the harness; cwd, HOME and TMPDIR point inside it. Removed when dropped.
+
+use std::ffi::OsString;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use tempfile::TempDir;
+
+const HARNESS: &str = include_str!("harness.py");
+const TESTKIT: &str = include_str!("iolings_testkit.py");
+
+/// A file or folder to copy in: from `source`, to `relative` under the sandbox's cwd.
+#[derive(Debug, Clone)]
+pub struct Fixture {
+    pub source: PathBuf,
+    pub relative: PathBuf,
+}
+
+pub struct Sandbox {
+    // Dropped last: removes the whole tree, also when a run ends in an error or a panic.
+    dir: TempDir,
+    /// The learner code's cwd and HOME; holds the exercise and fixtures.
+    pub work: PathBuf,
+    /// TMPDIR.
+    pub tmp: PathBuf,
+    /// The harness and the test kit (read-only for the child under Landlock).
+    pub lib: PathBuf,
+}
+
+impl Sandbox {
+    pub fn create(exercise: &Path, file_name: &str, fixtures: &[Fixture]) -> anyhow::Result<Self> {
+        let dir = tempfile::Builder::new()
+            .prefix("iolings-")
+            .tempdir()
+            .context("could not create a temporary directory for the run (is TMPDIR writable?)")?;
+        let root = dir.path();
+        let (work, tmp, lib) = (root.join("work"), root.join("tmp"), root.join("lib"));
+        for d in [&work, &tmp, &lib] {
+            fs::create_dir(d).with_context(|| format!("could not create {}", d.display()))?;
+        }
+        fs::write(lib.join("harness.py"), HARNESS).context("could not write the harness")?;
+        fs::write(lib.join("iolings_testkit.py"), TESTKIT)
+            .context("could not write the test kit")?;
+        fs::copy(exercise, work.join(file_name))
+            .with_context(|| format!("could not read {}", exercise.display()))?;
+        for fixture in fixtures {
+            copy_tree(&fixture.source, &work.join(&fixture.relative)).with_context(|| {
+                format!("could not copy fixture {}", fixture.source.display())
+            })?;
+        }
+        Ok(Sandbox {
+            dir,
+            work,
+            tmp,
+            lib,
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn harness(&self) -> PathBuf {
+        self.lib.join("harness.py")
+    }
+
+    /// The child's whole environment: a clean slate plus what the run needs. The parent's
+    /// PYTHON* variables (PYTHONPATH, PYTHONUTF8...) must not change what a test sees.
+    pub fn environment(&self, extra: &[(String, String)]) -> Vec<(OsString, OsString)> {
+        let mut env: Vec<(OsString, OsString)> = ["PATH", "LANG", "LC_ALL", "LC_CTYPE"]
+            .iter()
+            .filter_map(|name| std::env::var_os(name).map(|v| (OsString::from(name), v)))
+            .collect();
+        env.push(("HOME".into(), self.work.clone().into()));
+        env.push(("TMPDIR".into(), self.tmp.clone().into()));
+        env.push(("PYTHONDONTWRITEBYTECODE".into(), "1".into()));
+        env.push(("PYTHONNOUSERSITE".into(), "1".into()));
+        for (key, value) in extra {
+            env.retain(|(k, _)| k != key.as_str());
+            env.push((key.into(), value.into()));
+        }
+        env
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    if let Some(parent) = to.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    let meta = fs::metadata(from)?;
+    if meta.is_dir() {
+        fs::create_dir_all(to)?;
+        for entry in fs::read_dir(from)? {
+            let entry = entry?;
+            copy_tree(&entry.path(), &to.join(entry.file_name()))?;
+        }
+    } else {
+        fs::copy(from, to)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_directory_goes_away_when_dropped() {
+        let src = tempfile::NamedTempFile::new().unwrap();
+        let sandbox = Sandbox::create(src.path(), "x.py", &[]).unwrap();
+        let root = sandbox.root().to_path_buf();
+        assert!(root.join("work/x.py").exists());
+        drop(sandbox);
+        assert!(!root.exists());
+    }
+
+    #[test]
+    fn exercise_env_overrides_and_parent_python_vars_do_not_leak() {
+        std::env::set_var("PYTHONPATH", "/nowhere");
+        let src = tempfile::NamedTempFile::new().unwrap();
+        let sandbox = Sandbox::create(src.path(), "x.py", &[]).unwrap();
+        let env = sandbox.environment(&[("LC_ALL".into(), "C".into())]);
+        assert!(env.iter().all(|(k, _)| k != "PYTHONPATH"));
+        assert_eq!(env.iter().filter(|(k, _)| k == "LC_ALL").count(), 1);
+        assert!(env.iter().any(|(k, v)| k == "LC_ALL" && v == "C"));
+    }
+}

@@ -1,0 +1,171 @@
+//! The verdict of one run: plain data, serialisable, read by every renderer (terminal, JSON, JUnit).
+
+use serde::{Deserialize, Serialize};
+
+/// What happened to one run of one exercise. Exactly one outcome, plus whatever was observed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Verdict {
+    pub exercise: String,
+    pub outcome: Outcome,
+    /// Tests in the order they ran (empty when the run never reached them).
+    pub tests: Vec<TestResult>,
+    /// Output printed outside any test (at import, by child processes, by the interpreter).
+    pub stdout: Captured,
+    pub stderr: Captured,
+    pub duration_ms: u64,
+}
+
+impl Verdict {
+    pub fn passed(&self) -> bool {
+        matches!(self.outcome, Outcome::Passed)
+    }
+
+    pub fn could_not_run(exercise: &str, reason: String) -> Self {
+        Verdict {
+            exercise: exercise.to_string(),
+            outcome: Outcome::CouldNotRun { reason },
+            tests: Vec::new(),
+            stdout: Captured::default(),
+            stderr: Captured::default(),
+            duration_ms: 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Outcome {
+    Passed,
+    CompileError(CompileError),
+    TestsFailed {
+        failed: usize,
+        total: usize,
+    },
+    Crashed(Crash),
+    TimedOut {
+        limit_secs: u64,
+        /// True when the CPU-time limit ended it rather than the wall clock.
+        cpu_limit: bool,
+        /// The test that was running, if the run had reached one.
+        during: Option<String>,
+    },
+    ExitedEarly {
+        code: Option<i32>,
+        /// "import", or the name of the test that was running.
+        during: Option<String>,
+        /// True when the code raised SystemExit (sys.exit); false for os._exit and the like.
+        system_exit: bool,
+        traceback: Vec<Frame>,
+    },
+    CouldNotRun {
+        reason: String,
+    },
+}
+
+impl Outcome {
+    /// A short label, as used by `list`, JSON and JUnit.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Outcome::Passed => "passed",
+            Outcome::CompileError(_) => "compile error",
+            Outcome::TestsFailed { .. } => "tests failed",
+            Outcome::Crashed(_) => "crashed",
+            Outcome::TimedOut { .. } => "timed out",
+            Outcome::ExitedEarly { .. } => "exited early",
+            Outcome::CouldNotRun { .. } => "could not run",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CompileError {
+    pub error_type: String,
+    pub message: String,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    pub end_column: Option<u32>,
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Crash {
+    /// The uncaught exception at import time, if that is what ended the run.
+    pub exception: Option<Exception>,
+    /// The signal that killed the interpreter (e.g. "SIGSEGV"), if any.
+    pub signal: Option<String>,
+    pub exit_code: Option<i32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Exception {
+    pub error_type: String,
+    pub message: String,
+    pub traceback: Vec<Frame>,
+}
+
+/// One frame of a traceback, trimmed to the learner's file.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Frame {
+    pub line: u32,
+    pub func: String,
+    pub code: String,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum TestStatus {
+    Passed,
+    /// An assertion failed.
+    Failed,
+    /// Another exception was raised.
+    Error,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TestResult {
+    pub name: String,
+    pub line: u32,
+    pub status: TestStatus,
+    pub duration_ms: f64,
+    pub exception: Option<Exception>,
+    pub assertion: Option<Assertion>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Both sides of a failed `assert left <op> right`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Assertion {
+    pub op: String,
+    pub left: Value,
+    pub right: Value,
+    /// True when the assert carried its own message (shown instead of the bare comparison).
+    pub has_message: bool,
+}
+
+/// One side of a comparison: its repr and a text form suited to a line diff.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Value {
+    pub kind: ValueKind,
+    pub repr: String,
+    pub text: String,
+    pub truncated: bool,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueKind {
+    Str,
+    Bytes,
+    List,
+    Dict,
+    Set,
+    Other,
+}
+
+/// Output captured from a stream, capped; `dropped_bytes` says how much was cut.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Captured {
+    pub text: String,
+    pub dropped_bytes: u64,
+}

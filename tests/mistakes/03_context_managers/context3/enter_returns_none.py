@@ -1,0 +1,165 @@
+"""Forgets to return self from __enter__, so `as lock` binds None."""
+# expect: return self
+"""context3: a context manager class, and why __exit__ must not return True.
+
+Any object with __enter__ and __exit__ methods works in a `with` statement:
+
+- __enter__(self) acquires the resource. What it RETURNS is what `as` binds.
+- __exit__(self, exc_type, exc, tb) releases it. It runs after the block, also when the block
+  raised. If it returns a true value, Python treats the exception as handled and throws it
+  away. Return False (or None, the default) unless swallowing that exact error is the job of
+  your context manager, as it is for contextlib.suppress(FileNotFoundError).
+
+A cron job that must never run twice at the same time takes a lock file first: a file that
+exists while the job runs. Creating it with mode "x" (exclusive create) fails with
+FileExistsError if it already exists, and the check and the creation happen in one step, so two
+processes can never both succeed.
+
+Your task: fix the class LockFile so that
+
+    with LockFile(path) as lock:
+        ...  # do the job
+
+behaves like this:
+
+- __enter__ creates the file `path` exclusively (FileExistsError propagates if it already
+  exists: the lock is held by someone else), writes the current process id (os.getpid()) and
+  a newline into it (UTF-8 text), closes it, and returns the LockFile object itself, so that
+  lock.path is `path`;
+- __exit__ removes the file (releases the lock) whether the block succeeded or raised, and
+  never swallows the block's exception: the caller must see that the job failed.
+"""
+
+import os
+
+
+class LockFile:
+    def __init__(self, path):
+        self.path = path
+
+    def __enter__(self):
+        with open(self.path, "x", encoding="utf-8") as f:
+            f.write("%d\n" % os.getpid())
+
+    def __exit__(self, exc_type, exc, tb):
+        os.remove(self.path)
+        return False
+
+
+# ---------------------------------------------------------------------------------------------
+# Tests
+
+import pathlib  # noqa: E402
+
+import iolings_testkit as kit  # noqa: E402
+
+
+# (The tests look around inside the with blocks but assert only after them: an __exit__ that
+# returns True would otherwise swallow the test's own AssertionError.)
+
+
+def test_lock_file_exists_while_held(tmp_path):
+    path = tmp_path / "job.lock"
+    with LockFile(path) as lock:
+        held = path.exists()
+        with open(path, encoding="utf-8") as f:
+            content = f.read()
+    assert lock is not None, (
+        "`with LockFile(path) as lock` binds what __enter__ returns: return self")
+    assert lock.path == path
+    assert held, "the lock file must exist inside the with block"
+    assert content == "%d\n" % os.getpid(), "the lock file holds our pid and a newline"
+    assert not path.exists(), "leaving the with block must remove the lock file"
+
+
+def test_lock_does_not_leak_file_handles(tmp_path):
+    path = tmp_path / "job.lock"
+    with kit.no_leaked_files():
+        with LockFile(path):
+            pass
+
+
+def test_second_lock_fails_while_first_is_held(tmp_path):
+    path = tmp_path / "job.lock"
+    entered_twice = raised = still_locked = False
+    try:
+        with LockFile(path):
+            try:
+                with LockFile(path):
+                    entered_twice = True
+            except FileExistsError:
+                raised = True
+            still_locked = path.exists()
+    except FileNotFoundError:
+        pass  # the second LockFile deleted the first one's file; the asserts below say more
+    assert not entered_twice, (
+        "a second LockFile on the same path was entered while the first one is held: "
+        "create the file with mode 'x' so that __enter__ raises FileExistsError")
+    assert raised, "the second LockFile must raise FileExistsError"
+    assert still_locked, (
+        "the failed second attempt removed the FIRST holder's lock file. When __enter__ "
+        "raises, __exit__ is not called, so never remove the file outside __exit__")
+
+
+def test_check_then_create_is_not_a_lock(tmp_path):
+    # If LockFile first asks "does the lock exist?" (os.path.exists or Path.exists), this test
+    # lets another process create the lock right after that question, before the open().
+    path = tmp_path / "job.lock"
+    real_exists, real_path_exists = os.path.exists, pathlib.Path.exists
+    raced = []
+
+    def exists_then_race(p):
+        answer = real_exists(p)
+        if os.fspath(p) == os.fspath(path) and not answer and not raced:
+            raced.append(True)
+            with open(path, "x", encoding="utf-8") as f:
+                f.write("99999\n")
+        return answer
+
+    os.path.exists = exists_then_race
+    pathlib.Path.exists = lambda self, *args, **kwargs: exists_then_race(self)
+    try:
+        raised = False
+        try:
+            with LockFile(path):
+                pass
+        except FileExistsError:
+            raised = True
+    finally:
+        os.path.exists, pathlib.Path.exists = real_exists, real_path_exists
+    if not raced:
+        return  # no separate check: open(path, "x") alone is the right way
+    assert raised, (
+        "another process created the lock between your exists() check and your open(), and "
+        "now both believe they hold it. Open with mode 'x': the check and the creation are "
+        "one step, and open() itself raises FileExistsError")
+    with open(path, encoding="utf-8") as f:
+        assert f.read() == "99999\n", "the other process's lock file must not be overwritten"
+
+
+def test_exception_in_body_propagates(tmp_path):
+    path = tmp_path / "job.lock"
+    error = ValueError("job failed half-way")
+    caught = None
+    try:
+        with LockFile(path):
+            raise error
+    except ValueError as exc:
+        caught = exc
+    assert caught is error, (
+        "LockFile swallowed the exception raised in its with block: __exit__ returned True, "
+        "which tells Python 'handled'. The caller now believes the job succeeded, and real "
+        "bugs (a TypeError, a full disk) vanish without a trace. Release the lock, then "
+        "return False or None so the exception propagates")
+
+
+def test_lock_released_when_body_raises(tmp_path):
+    path = tmp_path / "job.lock"
+    try:
+        with LockFile(path):
+            raise ValueError("job failed half-way")
+    except ValueError:
+        pass
+    assert not path.exists(), (
+        "the job failed but its lock file is still there: no later run can ever take the "
+        "lock. __exit__ runs for errors too; remove the file in every case")
