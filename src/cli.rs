@@ -69,6 +69,9 @@ pub enum Command {
     Run {
         /// Exercise name, as shown by `iolings list`
         name: Option<String>,
+        /// Print the verdict as JSON instead of for a person
+        #[arg(long)]
+        json: bool,
     },
     /// Show the next hint (each call reveals one more)
     #[command(after_help = "Examples:\n  iolings hint\n  iolings hint reading2 --all")]
@@ -114,7 +117,9 @@ pub enum Command {
     #[command(after_help = "Example:\n  iolings init ~/iolings && cd ~/iolings && iolings")]
     Init { dir: PathBuf },
     /// Print shell completions
-    #[command(after_help = "Example:\n  iolings completions bash > ~/.local/share/bash-completion/completions/iolings")]
+    #[command(
+        after_help = "Example:\n  iolings completions bash > ~/.local/share/bash-completion/completions/iolings"
+    )]
     Completions { shell: clap_complete::Shell },
     /// Instructor tools
     #[command(subcommand)]

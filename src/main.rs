@@ -1,7 +1,7 @@
 //! iolings: parse the command line, dispatch to one command, print an error once.
 
 mod cli;
-mod commands;
+pub mod commands;
 mod exit;
 mod progress;
 mod render;
@@ -23,7 +23,10 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
             let code = commands::exit_code_of(&error);
-            eprintln!("{} {error:#}", colored::Colorize::bold(colored::Colorize::red("error:")));
+            eprintln!(
+                "{} {error:#}",
+                colored::Colorize::bold(colored::Colorize::red("error:"))
+            );
             ExitCode::from(code)
         }
     }
@@ -42,4 +45,3 @@ fn configure_output(choice: ColorChoice) {
         links: color && render::terminal_supports_links(tty),
     });
 }
-

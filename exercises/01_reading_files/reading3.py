@@ -1,14 +1,13 @@
-"""Reading files 3: the I/O stack under open()
+r"""Reading files 3: the I/O stack under open()
 
 open() does not return "a file". It returns the top of a stack of objects, each doing one job:
 
-    open("poem.txt", encoding="utf-8")  ->  io.TextIOWrapper   decodes bytes into str,
-                                               | .buffer         translates newlines
-                                            io.BufferedReader   reads big blocks (8 KiB by
-                                               | .raw            default), hands out small parts
-                                            io.FileIO           one os.read() system call
-                                               | .fileno()       per read, no buffer at all
-                                            the kernel's file descriptor
+    f = open("poem.txt", encoding="utf-8")
+
+    f              io.TextIOWrapper    decodes bytes into str, translates newlines
+    f.buffer       io.BufferedReader   reads big blocks (8 KiB), hands out small parts
+    f.buffer.raw   io.FileIO           one os.read() system call per read, no buffer
+    f.fileno()     an int              the kernel's file descriptor, shared by all three
 
 The mode decides how much of the stack you get: text mode gives all three layers, "rb" gives
 a BufferedReader (no TextIOWrapper), and "rb" with buffering=0 gives the bare FileIO. From the
@@ -24,7 +23,7 @@ Your task:
   itself down to the raw FileIO: [f, f's buffer, its raw FileIO] for a text file,
   [f, its raw FileIO] for a buffered binary file, [f] for an unbuffered one.
 - read_text(raw) takes an unbuffered binary stream (io.RawIOBase) whose bytes are UTF-8 text,
-  and returns all of that text as one str, with universal newlines ("\\r\\n" becomes "\\n").
+  and returns all of that text as one str, with universal newlines ("\r\n" becomes "\n").
   Each raw.read() is a system call, so read through a BufferedReader; and let a TextIOWrapper
   do the decoding (it knows how to handle a character whose bytes arrive in two reads).
 """

@@ -1,4 +1,4 @@
-"""Reading files 5: UnicodeDecodeError and the wrong codec
+r"""Reading files 5: UnicodeDecodeError and the wrong codec
 
 Not every file is UTF-8. Spreadsheets exported on Windows, old databases and many client
 uploads use cp1252 ("Windows-1252", also called "ANSI"), where "é" is the single byte 0xE9
@@ -18,13 +18,13 @@ errors= decides what happens to the bytes that do not decode:
     errors="strict"    (default) raise UnicodeDecodeError
     errors="replace"   put U+FFFD "�" in their place: the damage stays visible
     errors="ignore"    drop them silently: the damage becomes invisible (rarely what you want)
-    errors="backslashreplace"  show them as \\xe9
+    errors="backslashreplace"  show them as \xe9
 
 Your task:
 
-- read_export(path) returns the lines (without "\\n") of export_cp1252.csv, a bank export
+- read_export(path) returns the lines (without "\n") of export_cp1252.csv, a bank export
   that Excel on Windows saved in cp1252. It has €, “curly quotes”, an en dash and "œ".
-- read_damaged_log(path) returns the lines (without "\\n") of server.log: UTF-8, except that
+- read_damaged_log(path) returns the lines (without "\n") of server.log: UTF-8, except that
   one line contains a file name a client sent in latin-1. Do not crash on it: replace each
   byte that is not valid UTF-8 with U+FFFD, and keep every valid character as it is.
 """

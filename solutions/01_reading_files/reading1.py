@@ -1,4 +1,4 @@
-"""Reading files 1: your first open()
+r"""Reading files 1: your first open()
 
 A file on disk holds bytes, not text. To turn those bytes into a str, Python has to *decode*
 them, and to decode them it must know which encoding the file was written in. So a good
@@ -20,7 +20,7 @@ letters such as "é" and "û" that are more than one byte long on disk.
 
 - read_poem(path) returns the whole file as one str, exactly as written (newlines included).
 - poem_lines(path) returns the file's lines as a list of str, each line WITHOUT its trailing
-  "\\n" and otherwise untouched (one line of the poem is indented: keep its leading spaces).
+  "\n" and otherwise untouched (one line of the poem is indented: keep its leading spaces).
 
 Open the file in text mode, with encoding="utf-8", inside a `with` block.
 """

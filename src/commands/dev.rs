@@ -38,23 +38,52 @@ pub fn check(g: &GlobalArgs, jobs: Option<usize>, mistakes: Option<&Path>) -> an
     let mut problems = orphans(&workbook);
     let mut checks: Vec<Check> = Vec::new();
     for e in &workbook.exercises {
-        checks.push(Check { job: Job { exercise: e, source: workbook.exercise_path(e) }, expect: Expect::Fail, needle: None });
-        checks.push(Check { job: Job { exercise: e, source: workbook.solution_path(e) }, expect: Expect::Pass, needle: None });
+        checks.push(Check {
+            job: Job {
+                exercise: e,
+                source: workbook.exercise_path(e),
+            },
+            expect: Expect::Fail,
+            needle: None,
+        });
+        checks.push(Check {
+            job: Job {
+                exercise: e,
+                source: workbook.solution_path(e),
+            },
+            expect: Expect::Pass,
+            needle: None,
+        });
     }
     if let Some(dir) = mistakes {
         let (found, missing) = mistake_checks(&workbook, dir);
         problems.extend(missing);
         checks.extend(found);
     }
-    let job_list: Vec<Job> = checks.iter().map(|c| Job { exercise: c.job.exercise, source: c.job.source.clone() }).collect();
-    let results = pool::run_all(&runner, &workbook, &job_list, jobs.unwrap_or_else(pool::default_jobs), &|_, _| {});
+    let job_list: Vec<Job> = checks
+        .iter()
+        .map(|c| Job {
+            exercise: c.job.exercise,
+            source: c.job.source.clone(),
+        })
+        .collect();
+    let results = pool::run_all(
+        &runner,
+        &workbook,
+        &job_list,
+        jobs.unwrap_or_else(pool::default_jobs),
+        &|_, _| {},
+    );
     if process::interrupted() {
         return Ok(crate::exit::INTERRUPTED);
     }
     for (check, verdict) in checks.iter().zip(results) {
         let Some(verdict) = verdict else { continue };
         if let Some(problem) = judge(check, &verdict) {
-            problems.push(format!("{}: {problem}", display(&workbook, &check.job.source)));
+            problems.push(format!(
+                "{}: {problem}",
+                display(&workbook, &check.job.source)
+            ));
         }
     }
     let s = symbols();
@@ -65,28 +94,54 @@ pub fn check(g: &GlobalArgs, jobs: Option<usize>, mistakes: Option<&Path>) -> an
         for p in &problems {
             println!("{} {p}", s.fail.red());
         }
-        println!("\n{} problem{} found", problems.len(), if problems.len() == 1 { "" } else { "s" });
+        println!(
+            "\n{} problem{} found",
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" }
+        );
         Ok(1)
     }
 }
 
 fn display(workbook: &Workbook, path: &Path) -> String {
-    path.strip_prefix(&workbook.root).unwrap_or(path).display().to_string()
+    path.strip_prefix(&workbook.root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }
 
 fn judge(check: &Check, verdict: &Verdict) -> Option<String> {
     let outcome = &verdict.outcome;
     match check.expect {
-        Expect::Pass if !verdict.passed() => Some(format!("the solution does not pass ({}): {}", outcome.label(), first_failure(verdict))),
-        Expect::Fail if verdict.passed() => Some("the shipped exercise already passes: it must fail until the learner does the work".into()),
-        Expect::Fail if !matches!(outcome, Outcome::TestsFailed { .. }) => Some(format!("the shipped exercise should fail its tests, but it {}: {}", outcome.label(), first_failure(verdict))),
+        Expect::Pass if !verdict.passed() => Some(format!(
+            "the solution does not pass ({}): {}",
+            outcome.label(),
+            first_failure(verdict)
+        )),
+        Expect::Fail if verdict.passed() => Some(
+            "the shipped exercise already passes: it must fail until the learner does the work"
+                .into(),
+        ),
+        Expect::Fail if !matches!(outcome, Outcome::TestsFailed { .. }) => Some(format!(
+            "the shipped exercise should fail its tests, but it {}: {}",
+            outcome.label(),
+            first_failure(verdict)
+        )),
         Expect::Mistake => {
             if !matches!(outcome, Outcome::TestsFailed { .. }) {
-                return Some(format!("this mistake should fail its tests, but it {}", outcome.label()));
+                return Some(format!(
+                    "this mistake should fail its tests, but it {}",
+                    outcome.label()
+                ));
             }
             let needle = check.needle.as_deref().unwrap_or_default();
             let seen = failure_text(verdict);
-            (!seen.contains(needle)).then(|| format!("the failure does not show the teaching message `{needle}`; it shows: {}", first_failure(verdict)))
+            (!seen.contains(needle)).then(|| {
+                format!(
+                    "the failure does not show the teaching message `{needle}`; it shows: {}",
+                    first_failure(verdict)
+                )
+            })
         }
         _ => None,
     }
@@ -95,7 +150,11 @@ fn judge(check: &Check, verdict: &Verdict) -> Option<String> {
 /// Every message and compared value of the failing tests: what the learner can be shown.
 fn failure_text(verdict: &Verdict) -> String {
     let mut text = String::new();
-    for t in verdict.tests.iter().filter(|t| t.status != TestStatus::Passed) {
+    for t in verdict
+        .tests
+        .iter()
+        .filter(|t| t.status != TestStatus::Passed)
+    {
         if let Some(e) = &t.exception {
             text.push_str(&e.error_type);
             text.push_str(": ");
@@ -111,11 +170,24 @@ fn failure_text(verdict: &Verdict) -> String {
 }
 
 fn first_failure(verdict: &Verdict) -> String {
-    let failing = verdict.tests.iter().find(|t| t.status != TestStatus::Passed);
+    let failing = verdict
+        .tests
+        .iter()
+        .find(|t| t.status != TestStatus::Passed);
     match failing.and_then(|t| t.exception.as_ref().map(|e| (t, e))) {
-        Some((t, e)) => format!("{} -> {}: {}", t.name, e.error_type, e.message.lines().next().unwrap_or("")),
+        Some((t, e)) => format!(
+            "{} -> {}: {}",
+            t.name,
+            e.error_type,
+            e.message.lines().next().unwrap_or("")
+        ),
         None => match &verdict.outcome {
-            Outcome::Crashed(c) => c.exception.as_ref().map(|e| format!("{}: {}", e.error_type, e.message)).or(c.signal.clone()).unwrap_or_default(),
+            Outcome::Crashed(c) => c
+                .exception
+                .as_ref()
+                .map(|e| format!("{}: {}", e.error_type, e.message))
+                .or(c.signal.clone())
+                .unwrap_or_default(),
             Outcome::CompileError(c) => format!("{} at line {:?}", c.message, c.line),
             Outcome::CouldNotRun { reason } => reason.clone(),
             other => other.label().to_string(),
@@ -128,37 +200,65 @@ fn orphans(workbook: &Workbook) -> Vec<String> {
     let mut problems = Vec::new();
     let lessons: HashSet<&str> = workbook.lessons.iter().map(|l| l.dir.as_str()).collect();
     for top in ["exercises", "solutions"] {
-        let Ok(entries) = std::fs::read_dir(workbook.root.join(top)) else { continue };
+        let Ok(entries) = std::fs::read_dir(workbook.root.join(top)) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             if !lessons.contains(name.as_str()) {
-                problems.push(format!("{top}/{name}: not a lesson listed in info.toml (add it or remove it)"));
+                problems.push(format!(
+                    "{top}/{name}: not a lesson listed in info.toml (add it or remove it)"
+                ));
             }
         }
     }
     for lesson in &workbook.lessons {
-        let exercises: Vec<&Exercise> = workbook.exercises.iter().filter(|e| e.lesson_dir == lesson.dir).collect();
+        let exercises: Vec<&Exercise> = workbook
+            .exercises
+            .iter()
+            .filter(|e| e.lesson_dir == lesson.dir)
+            .collect();
         let names: HashSet<String> = exercises.iter().map(|e| e.file_name()).collect();
         for top in ["exercises", "solutions"] {
             let dir = workbook.root.join(top).join(&lesson.dir);
-            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
             for entry in entries.flatten() {
                 let name = entry.file_name().to_string_lossy().into_owned();
-                let allowed = names.contains(&name) || (top == "exercises" && (name == "README.md" || name == "fixtures"));
+                let allowed = names.contains(&name)
+                    || (top == "exercises" && (name == "README.md" || name == "fixtures"));
                 if !allowed {
-                    problems.push(format!("{top}/{}/{name}: no exercise in info.toml uses this file", lesson.dir));
+                    problems.push(format!(
+                        "{top}/{}/{name}: no exercise in info.toml uses this file",
+                        lesson.dir
+                    ));
                 }
             }
         }
         if !workbook.lesson_readme(lesson).is_file() {
-            problems.push(format!("exercises/{}/README.md: the lesson introduction is missing", lesson.dir));
+            problems.push(format!(
+                "exercises/{}/README.md: the lesson introduction is missing",
+                lesson.dir
+            ));
         }
-        let used: HashSet<PathBuf> = exercises.iter().flat_map(|e| e.fixtures.iter().map(PathBuf::from)).collect();
-        let fixtures = workbook.root.join("exercises").join(&lesson.dir).join("fixtures");
+        let used: HashSet<PathBuf> = exercises
+            .iter()
+            .flat_map(|e| e.fixtures.iter().map(PathBuf::from))
+            .collect();
+        let fixtures = workbook
+            .root
+            .join("exercises")
+            .join(&lesson.dir)
+            .join("fixtures");
         for file in walk(&fixtures) {
             let rel = file.strip_prefix(&fixtures).unwrap_or(&file).to_path_buf();
             if !used.iter().any(|u| rel.starts_with(u)) {
-                problems.push(format!("exercises/{}/fixtures/{}: no exercise lists this fixture", lesson.dir, rel.display()));
+                problems.push(format!(
+                    "exercises/{}/fixtures/{}: no exercise lists this fixture",
+                    lesson.dir,
+                    rel.display()
+                ));
             }
         }
     }
@@ -167,7 +267,9 @@ fn orphans(workbook: &Workbook) -> Vec<String> {
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else { return files };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return files;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -185,19 +287,39 @@ fn mistake_checks<'w>(workbook: &'w Workbook, dir: &Path) -> (Vec<Check<'w>>, Ve
     let mut problems = Vec::new();
     for exercise in &workbook.exercises {
         let folder = dir.join(&exercise.lesson_dir).join(&exercise.name);
-        let mut files: Vec<PathBuf> = walk(&folder).into_iter().filter(|p| p.extension().is_some_and(|e| e == "py")).collect();
+        let mut files: Vec<PathBuf> = walk(&folder)
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "py"))
+            .collect();
         files.sort();
         if files.is_empty() {
-            problems.push(format!("{}: no typical mistake is shipped for {}", folder.display(), exercise.name));
+            problems.push(format!(
+                "{}: no typical mistake is shipped for {}",
+                folder.display(),
+                exercise.name
+            ));
         }
         for file in files {
             let text = std::fs::read_to_string(&file).unwrap_or_default();
-            let needle = text.lines().find_map(|l| l.trim().strip_prefix("# expect:")).map(|s| s.trim().to_string());
+            let needle = text
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("# expect:"))
+                .map(|s| s.trim().to_string());
             let Some(needle) = needle.filter(|n| !n.is_empty()) else {
-                problems.push(format!("{}: no `# expect: <text>` line naming the message the learner must see", file.display()));
+                problems.push(format!(
+                    "{}: no `# expect: <text>` line naming the message the learner must see",
+                    file.display()
+                ));
                 continue;
             };
-            checks.push(Check { job: Job { exercise, source: file }, expect: Expect::Mistake, needle: Some(needle) });
+            checks.push(Check {
+                job: Job {
+                    exercise,
+                    source: file,
+                },
+                expect: Expect::Mistake,
+                needle: Some(needle),
+            });
         }
     }
     (checks, problems)

@@ -16,7 +16,15 @@ pub fn doctor(g: &GlobalArgs) -> anyhow::Result<u8> {
     let workbook = super::load_workbook(g);
     section("Workbook");
     match &workbook {
-        Ok(w) => line(true, &format!("{} lessons, {} exercises in {}", w.lessons.len(), w.exercises.len(), w.root.display())),
+        Ok(w) => line(
+            true,
+            &format!(
+                "{} lessons, {} exercises in {}",
+                w.lessons.len(),
+                w.exercises.len(),
+                w.root.display()
+            ),
+        ),
         Err(e) => {
             problems += 1;
             line(false, &format!("{e:#}"));
@@ -30,21 +38,44 @@ pub fn doctor(g: &GlobalArgs) -> anyhow::Result<u8> {
     }
     let python = python::discover(g.python.as_deref(), cache.as_deref());
     match &python {
-        Ok(p) => line(true, &format!("Python {} at {} (found as {})", p.version_string(), p.executable.display(), p.found_as)),
+        Ok(p) => line(
+            true,
+            &format!(
+                "Python {} at {} (found as {})",
+                p.version_string(),
+                p.executable.display(),
+                p.found_as
+            ),
+        ),
         Err(e) => {
             problems += 1;
             line(false, &format!("{e:#}"));
         }
     }
     section("Sandbox");
-    line(true, "fresh temporary directory per run; cwd, HOME and TMPDIR inside it; removed afterwards");
-    line(true, "own process group, killed after every run and on timeout");
+    line(
+        true,
+        "fresh temporary directory per run; cwd, HOME and TMPDIR inside it; removed afterwards",
+    );
+    line(
+        true,
+        "own process group, killed after every run and on timeout",
+    );
     line(true, &format!("limits: CPU time = the exercise's timeout, files ≤ {} MB, memory ≤ {} GB, no core dumps", FILE_SIZE_LIMIT >> 20, ADDRESS_SPACE_LIMIT >> 30));
-    line(true, &format!("output capture capped at {} KiB per stream; escape sequences neutralised", OUTPUT_CAP >> 10));
+    line(
+        true,
+        &format!(
+            "output capture capped at {} KiB per stream; escape sequences neutralised",
+            OUTPUT_CAP >> 10
+        ),
+    );
     if let Ok(p) = python {
         let runner = Runner::new(p);
         match runner.protections.landlock_abi {
-            Some(abi) => line(true, &format!("Landlock ABI {abi}: writes outside the sandbox are refused")),
+            Some(abi) => line(
+                true,
+                &format!("Landlock ABI {abi}: writes outside the sandbox are refused"),
+            ),
             None => {
                 problems += 1;
                 line(false, "Landlock unavailable (kernel older than 5.13, disabled, or not Linux): runs can write outside their sandbox");
@@ -61,14 +92,27 @@ pub fn doctor(g: &GlobalArgs) -> anyhow::Result<u8> {
             match runner.self_test(&outside) {
                 Ok(t) => {
                     let _ = std::fs::remove_file(&outside);
-                    line(t.inside_write_ok, &format!("probe run: writing inside the sandbox {}", if t.inside_write_ok { "works" } else { "FAILED" }));
+                    line(
+                        t.inside_write_ok,
+                        &format!(
+                            "probe run: writing inside the sandbox {}",
+                            if t.inside_write_ok { "works" } else { "FAILED" }
+                        ),
+                    );
                     let expect_refused = runner.protections.landlock_abi.is_some();
-                    line(t.outside_write_refused == expect_refused, &format!(
-                        "probe run: writing to {} was {} ({} ms)",
-                        outside.display(),
-                        if t.outside_write_refused { "refused" } else { "allowed" },
-                        t.elapsed.as_millis()
-                    ));
+                    line(
+                        t.outside_write_refused == expect_refused,
+                        &format!(
+                            "probe run: writing to {} was {} ({} ms)",
+                            outside.display(),
+                            if t.outside_write_refused {
+                                "refused"
+                            } else {
+                                "allowed"
+                            },
+                            t.elapsed.as_millis()
+                        ),
+                    );
                     if t.outside_write_refused != expect_refused || !t.inside_write_ok {
                         problems += 1;
                     }
@@ -81,30 +125,61 @@ pub fn doctor(g: &GlobalArgs) -> anyhow::Result<u8> {
         }
     }
     section("File watcher");
-    for (name, file) in [("max_user_watches", "/proc/sys/fs/inotify/max_user_watches"), ("max_user_instances", "/proc/sys/fs/inotify/max_user_instances")] {
+    for (name, file) in [
+        ("max_user_watches", "/proc/sys/fs/inotify/max_user_watches"),
+        (
+            "max_user_instances",
+            "/proc/sys/fs/inotify/max_user_instances",
+        ),
+    ] {
         match std::fs::read_to_string(file) {
             Ok(v) => line(true, &format!("inotify {name} = {}", v.trim())),
-            Err(_) => line(true, &format!("inotify {name}: not available here (use `iolings watch --poll`)")),
+            Err(_) => line(
+                true,
+                &format!("inotify {name}: not available here (use `iolings watch --poll`)"),
+            ),
         }
     }
     section("Terminal");
     let style = render::style();
-    line(true, &format!(
-        "stdout is {}; colors {}; {}; hyperlinks {}",
-        if super::stdout_is_tty() { "a terminal" } else { "not a terminal" },
-        if colored::control::SHOULD_COLORIZE.should_colorize() { "on" } else { "off" },
-        if style.unicode { "Unicode symbols" } else { "ASCII symbols (the locale is not UTF-8)" },
-        if style.links { "on" } else { "off" }
-    ));
+    line(
+        true,
+        &format!(
+            "stdout is {}; colors {}; {}; hyperlinks {}",
+            if super::stdout_is_tty() {
+                "a terminal"
+            } else {
+                "not a terminal"
+            },
+            if colored::control::SHOULD_COLORIZE.should_colorize() {
+                "on"
+            } else {
+                "off"
+            },
+            if style.unicode {
+                "Unicode symbols"
+            } else {
+                "ASCII symbols (the locale is not UTF-8)"
+            },
+            if style.links { "on" } else { "off" }
+        ),
+    );
     if let Ok((w, h)) = crossterm::terminal::size() {
         line(true, &format!("size {w}x{h}"));
     }
     println!();
     if problems == 0 {
-        println!("{} everything iolings needs is in place", symbols().pass.green().bold());
+        println!(
+            "{} everything iolings needs is in place",
+            symbols().pass.green().bold()
+        );
         Ok(0)
     } else {
-        println!("{} {problems} problem{} above", symbols().fail.red().bold(), if problems == 1 { "" } else { "s" });
+        println!(
+            "{} {problems} problem{} above",
+            symbols().fail.red().bold(),
+            if problems == 1 { "" } else { "s" }
+        );
         Ok(1)
     }
 }

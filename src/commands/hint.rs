@@ -18,6 +18,9 @@ pub fn hint(g: &GlobalArgs, name: Option<&str>, all: bool) -> anyhow::Result<u8>
         .insert(exercise.name.clone(), shown);
     progress.save()?;
     println!("{} ({})", exercise.name, exercise.relative_path().display());
-    print!("{}", render::verdict::hints(&exercise.hints, shown, &exercise.docs));
+    print!(
+        "{}",
+        render::verdict::hints(&exercise.hints, shown, &exercise.docs)
+    );
     Ok(0)
 }

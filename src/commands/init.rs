@@ -5,10 +5,17 @@ use std::path::Path;
 use crate::workbook::embedded;
 
 pub fn init(dir: &Path) -> anyhow::Result<u8> {
-    if dir.exists() && std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
+    if dir.exists()
+        && std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
         return Err(super::coded(
             2,
-            format!("{} already exists and is not empty; choose a new folder so nothing is overwritten", dir.display()),
+            format!(
+                "{} already exists and is not empty; choose a new folder so nothing is overwritten",
+                dir.display()
+            ),
         ));
     }
     let files = embedded::write_workbook(dir)?;

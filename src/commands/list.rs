@@ -51,7 +51,11 @@ pub fn list(g: &GlobalArgs, json: bool) -> anyhow::Result<u8> {
             println!("{}", r.lesson_title.bold());
         }
         let mark = if r.done { s.pass.green() } else { " ".normal() };
-        let name = if r.current { format!("{} ← current", r.name).cyan().bold() } else { r.name.normal() };
+        let name = if r.current {
+            format!("{} ← current", r.name).cyan().bold()
+        } else {
+            r.name.normal()
+        };
         println!("  {mark} {:<14} {}", name, r.path.dimmed());
     }
     let done = rows.iter().filter(|r| r.done).count();

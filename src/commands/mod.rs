@@ -6,7 +6,7 @@ mod doctor;
 mod hint;
 mod init;
 mod list;
-mod reset;
+pub mod reset;
 mod run;
 mod solution;
 mod verify;
@@ -55,7 +55,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<u8> {
     let g = cli.global;
     match cli.command.unwrap_or(Command::Watch(Default::default())) {
         Command::Watch(args) => crate::watch::start(&g, &args),
-        Command::Run { name } => run::run(&g, name.as_deref()),
+        Command::Run { name, json } => run::run(&g, name.as_deref(), json),
         Command::Hint { name, all } => hint::hint(&g, name.as_deref(), all),
         Command::List { json } => list::list(&g, json),
         Command::Verify { format, jobs } => verify::verify(&g, format, jobs),
@@ -64,7 +64,9 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Doctor => doctor::doctor(&g),
         Command::Init { dir } => init::init(&dir),
         Command::Completions { shell } => completions::completions(shell),
-        Command::Dev(DevCommand::Check { jobs, mistakes }) => dev::check(&g, jobs, mistakes.as_deref()),
+        Command::Dev(DevCommand::Check { jobs, mistakes }) => {
+            dev::check(&g, jobs, mistakes.as_deref())
+        }
     }
 }
 
@@ -119,9 +121,7 @@ pub fn pick<'w>(
     name: Option<&str>,
 ) -> anyhow::Result<&'w crate::workbook::Exercise> {
     match name {
-        Some(name) => workbook
-            .find(name)
-            .map_err(|e| coded(2, e.to_string())),
+        Some(name) => workbook.find(name).map_err(|e| coded(2, e.to_string())),
         None => Ok(progress.current(workbook)),
     }
 }

@@ -24,11 +24,18 @@ pub fn reset(g: &GlobalArgs, name: &str, yes: bool) -> anyhow::Result<u8> {
     let path = workbook.exercise_path(&exercise);
     let current = std::fs::read(&path).ok();
     if current.as_deref() == Some(shipped) {
-        println!("{} is already as shipped; nothing to do.", exercise.relative_path().display());
+        println!(
+            "{} is already as shipped; nothing to do.",
+            exercise.relative_path().display()
+        );
         return Ok(0);
     }
-    if !yes && std::io::IsTerminal::is_terminal(&std::io::stdin())
-        && !super::confirm(&format!("Reset {} to the shipped version? Your version is kept as a backup.", exercise.relative_path().display()))?
+    if !yes
+        && std::io::IsTerminal::is_terminal(&std::io::stdin())
+        && !super::confirm(&format!(
+            "Reset {} to the shipped version? Your version is kept as a backup.",
+            exercise.relative_path().display()
+        ))?
     {
         println!("Nothing was changed.");
         return Ok(0);
@@ -41,7 +48,10 @@ pub fn reset(g: &GlobalArgs, name: &str, yes: bool) -> anyhow::Result<u8> {
         .with_context(|| format!("could not write {}", path.display()))?;
     progress.set_done(&exercise.name, false);
     progress.save()?;
-    println!("Restored {} as shipped.", exercise.relative_path().display());
+    println!(
+        "Restored {} as shipped.",
+        exercise.relative_path().display()
+    );
     if let Some(backup) = backup {
         println!("Your version was saved as {}", backup.display());
     }
@@ -56,18 +66,32 @@ pub fn back_up(workbook: &Workbook, exercise: &Exercise, bytes: &[u8]) -> anyhow
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     for n in 0.. {
-        let suffix = if n == 0 { String::new() } else { format!("-{n}") };
+        let suffix = if n == 0 {
+            String::new()
+        } else {
+            format!("-{n}")
+        };
         let path = dir.join(format!("{}-{stamp}{suffix}.py", exercise.name));
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
             Ok(mut file) => {
                 use std::io::Write;
                 file.write_all(bytes)
                     .and_then(|_| file.sync_all())
                     .with_context(|| format!("could not write the backup {}", path.display()))?;
-                return Ok(path.strip_prefix(&workbook.root).map(|p| p.to_path_buf()).unwrap_or(path));
+                return Ok(path
+                    .strip_prefix(&workbook.root)
+                    .map(|p| p.to_path_buf())
+                    .unwrap_or(path));
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e).with_context(|| format!("could not create the backup {}", path.display())),
+            Err(e) => {
+                return Err(e)
+                    .with_context(|| format!("could not create the backup {}", path.display()))
+            }
         }
     }
     unreachable!("an unbounded range always yields a free name")

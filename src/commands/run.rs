@@ -5,7 +5,7 @@ use crate::exit;
 use crate::render;
 use crate::runner::process::{self, Cancel};
 
-pub fn run(g: &GlobalArgs, name: Option<&str>) -> anyhow::Result<u8> {
+pub fn run(g: &GlobalArgs, name: Option<&str>, json: bool) -> anyhow::Result<u8> {
     let (workbook, mut progress) = super::load_with_progress(g)?;
     let exercise = super::pick(&workbook, &progress, name)?.clone();
     let runner = super::runner(g, &workbook)?;
@@ -25,18 +25,30 @@ pub fn run(g: &GlobalArgs, name: Option<&str>) -> anyhow::Result<u8> {
         eprintln!("interrupted: the run was stopped and its sandbox removed");
         return Ok(exit::INTERRUPTED);
     };
+    progress.set_done(&exercise.name, verdict.passed());
+    if json {
+        println!("{}", serde_json::to_string_pretty(&verdict)?);
+        progress.save()?;
+        return Ok(exit::for_outcome(&verdict.outcome));
+    }
     let display = super::display(&exercise.relative_path());
     print!("{}", render::verdict::render(&verdict, &file, &display));
-    progress.set_done(&exercise.name, verdict.passed());
     if verdict.passed() {
         if let Some(next) = progress.first_pending(&workbook) {
             let next = &workbook.exercises[next];
             if name.is_none() || progress.state.current.as_deref() == Some(exercise.name.as_str()) {
                 progress.state.current = Some(next.name.clone());
             }
-            println!("\nNext: {} (`iolings run {}`)", next.relative_path().display(), next.name);
+            println!(
+                "\nNext: {} (`iolings run {}`)",
+                next.relative_path().display(),
+                next.name
+            );
         } else {
-            println!("\nEvery exercise is done. {}", workbook.final_message.trim());
+            println!(
+                "\nEvery exercise is done. {}",
+                workbook.final_message.trim()
+            );
         }
     } else {
         progress.state.current = Some(exercise.name.clone());

@@ -20,9 +20,17 @@ pub fn solution(g: &GlobalArgs, name: &str, force: bool) -> anyhow::Result<u8> {
         Ok(bytes) => bytes,
         Err(_) => embedded::file(&exercise.relative_solution())
             .map(<[u8]>::to_vec)
-            .ok_or_else(|| super::coded(3, format!("{} is missing", exercise.relative_solution().display())))?,
+            .ok_or_else(|| {
+                super::coded(
+                    3,
+                    format!("{} is missing", exercise.relative_solution().display()),
+                )
+            })?,
     };
     println!("# {}", exercise.relative_solution().display());
-    print!("{}", crate::render::escape::neutralise(&String::from_utf8_lossy(&text)));
+    print!(
+        "{}",
+        crate::render::escape::neutralise(&String::from_utf8_lossy(&text))
+    );
     Ok(0)
 }

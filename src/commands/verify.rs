@@ -41,7 +41,13 @@ pub fn verify(g: &GlobalArgs, format: Format, jobs: Option<usize>) -> anyhow::Re
             let _ = std::io::stderr().flush();
         }
     };
-    let results = pool::run_all(&runner, &workbook, &job_list, jobs.unwrap_or_else(pool::default_jobs), &report);
+    let results = pool::run_all(
+        &runner,
+        &workbook,
+        &job_list,
+        jobs.unwrap_or_else(pool::default_jobs),
+        &report,
+    );
     if show_progress {
         eprint!("\r\x1b[K");
     }
@@ -69,7 +75,11 @@ pub fn verify(g: &GlobalArgs, format: Format, jobs: Option<usize>) -> anyhow::Re
         ),
         Format::Junit => print!("{}", junit(&workbook, &verdicts, elapsed)),
     }
-    Ok(if passed == verdicts.len() { exit::SUCCESS } else { exit::TESTS_FAILED })
+    Ok(if passed == verdicts.len() {
+        exit::SUCCESS
+    } else {
+        exit::TESTS_FAILED
+    })
 }
 
 fn human(workbook: &Workbook, verdicts: &[Verdict], elapsed: u64) {
@@ -82,11 +92,21 @@ fn human(workbook: &Workbook, verdicts: &[Verdict], elapsed: u64) {
         if v.passed() {
             println!("{} {:<14} {}", s.pass.green(), v.exercise, path.dimmed());
         } else {
-            println!("{} {:<14} {}  {}", s.fail.red(), v.exercise, v.outcome.label().red(), path.dimmed());
+            println!(
+                "{} {:<14} {}  {}",
+                s.fail.red(),
+                v.exercise,
+                v.outcome.label().red(),
+                path.dimmed()
+            );
         }
     }
     let passed = verdicts.iter().filter(|v| v.passed()).count();
-    println!("\n{passed}/{} exercises pass ({:.1} s)", verdicts.len(), elapsed as f64 / 1000.0);
+    println!(
+        "\n{passed}/{} exercises pass ({:.1} s)",
+        verdicts.len(),
+        elapsed as f64 / 1000.0
+    );
 }
 
 /// JUnit XML: one test case per exercise, grouped by lesson.
@@ -101,7 +121,11 @@ pub fn junit(workbook: &Workbook, verdicts: &[Verdict], elapsed: u64) -> String 
     for lesson in &workbook.lessons {
         let cases: Vec<&Verdict> = verdicts
             .iter()
-            .filter(|v| workbook.find(&v.exercise).is_ok_and(|e| e.lesson_dir == lesson.dir))
+            .filter(|v| {
+                workbook
+                    .find(&v.exercise)
+                    .is_ok_and(|e| e.lesson_dir == lesson.dir)
+            })
             .collect();
         let fails = cases.iter().filter(|v| !v.passed()).count();
         out.push_str(&format!(
@@ -119,7 +143,12 @@ pub fn junit(workbook: &Workbook, verdicts: &[Verdict], elapsed: u64) -> String 
             if v.passed() {
                 out.push_str("/>\n");
             } else {
-                let failed: Vec<&str> = v.tests.iter().filter(|t| t.status != crate::runner::verdict::TestStatus::Passed).map(|t| t.name.as_str()).collect();
+                let failed: Vec<&str> = v
+                    .tests
+                    .iter()
+                    .filter(|t| t.status != crate::runner::verdict::TestStatus::Passed)
+                    .map(|t| t.name.as_str())
+                    .collect();
                 out.push_str(&format!(
                     ">\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    </testcase>\n",
                     xml(v.outcome.label()),

@@ -46,7 +46,11 @@ pub fn unified(expected: &str, got: &str) -> String {
                 }
                 let no_newline = !whole.ends_with('\n');
                 if no_newline && mark_eol {
-                    let note = if style().unicode { " ⏎ no newline at end" } else { " (no newline at end)" };
+                    let note = if style().unicode {
+                        " ⏎ no newline at end"
+                    } else {
+                        " (no newline at end)"
+                    };
                     line.push_str(&note.dimmed().to_string());
                 }
                 out.push_str(&format!("{} {}\n", paint(sign), line));
@@ -76,7 +80,9 @@ fn visible(text: &str, offset: usize, trailing_from: usize) -> String {
             ' ' if trailing => out.push_str(if unicode { "·" } else { "~" }),
             '\u{feff}' => out.push_str("<BOM>"),
             '\u{a0}' => out.push_str("<NBSP>"),
-            c if c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200b}') => {
+            c if c.is_control()
+                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200b}') =>
+            {
                 out.push_str(&escaped(c))
             }
             c => out.push(c),
@@ -120,7 +126,8 @@ pub fn diagnose(expected: &str, got: &str) -> Option<String> {
     if format!("{expected}\n") == got {
         return Some("Your result has a final newline the expected text does not: strip the line ending (e.g. line.rstrip('\\n')).".into());
     }
-    let trim = |s: &str| -> Vec<String> { lf(s).lines().map(|l| l.trim_end().to_string()).collect() };
+    let trim =
+        |s: &str| -> Vec<String> { lf(s).lines().map(|l| l.trim_end().to_string()).collect() };
     if trim(expected) == trim(got) {
         return Some("They differ only in whitespace at the ends of lines (shown as ·).".into());
     }
@@ -160,9 +167,15 @@ mod tests {
 
     #[test]
     fn bom_and_mojibake_are_diagnosed() {
-        assert!(diagnose("café", "\u{feff}café").unwrap().contains("utf-8-sig"));
-        assert!(diagnose("café", "cafÃ©").unwrap().contains("encoding='utf-8'"));
-        assert!(diagnose("naïve “quotes”", "naÃ¯ve â€œquotesâ€\u{9d}").unwrap().contains("cp1252"));
+        assert!(diagnose("café", "\u{feff}café")
+            .unwrap()
+            .contains("utf-8-sig"));
+        assert!(diagnose("café", "cafÃ©")
+            .unwrap()
+            .contains("encoding='utf-8'"));
+        assert!(diagnose("naïve “quotes”", "naÃ¯ve â€œquotesâ€\u{9d}")
+            .unwrap()
+            .contains("cp1252"));
     }
 
     #[test]

@@ -52,7 +52,11 @@ mod tests {
     fn escape_sequences_are_shown_not_obeyed() {
         let evil = "\x1b[2J\x1b]0;title\x07hi\r\n\u{9b}31m\u{202e}x";
         let safe = neutralise(evil);
-        assert!(!safe.chars().any(|c| c == '\x1b' || c == '\x07' || c == '\r' || c == '\u{9b}' || c == '\u{202e}'));
+        assert!(!safe.chars().any(|c| c == '\x1b'
+            || c == '\x07'
+            || c == '\r'
+            || c == '\u{9b}'
+            || c == '\u{202e}'));
         assert_eq!(safe, "\\x1b[2J\\x1b]0;title\\x07hi\\r\n\\x9b31m\\u202ex");
     }
 }

@@ -55,7 +55,6 @@ pub fn terminal_supports_links(is_tty: bool) -> bool {
 pub struct Symbols {
     pub pass: &'static str,
     pub fail: &'static str,
-    pub bullet: &'static str,
     pub bar_full: &'static str,
     pub bar_empty: &'static str,
 }
@@ -65,7 +64,6 @@ pub fn symbols() -> Symbols {
         Symbols {
             pass: "✓",
             fail: "✗",
-            bullet: "•",
             bar_full: "█",
             bar_empty: "░",
         }
@@ -73,7 +71,6 @@ pub fn symbols() -> Symbols {
         Symbols {
             pass: "ok",
             fail: "x",
-            bullet: "*",
             bar_full: "#",
             bar_empty: "-",
         }

@@ -10,8 +10,8 @@ use super::escape::neutralise;
 use super::{link, symbols};
 use crate::runner::confine::FILE_SIZE_LIMIT;
 use crate::runner::verdict::{
-    Assertion, Captured, CompileError, Exception, Frame, Outcome, TestResult, TestStatus, ValueKind,
-    Verdict,
+    Assertion, Captured, CompileError, Exception, Frame, Outcome, TestResult, TestStatus,
+    ValueKind, Verdict,
 };
 
 /// Lines of process output shown before cutting.
@@ -25,15 +25,31 @@ pub fn render(verdict: &Verdict, file: &Path, display_path: &str) -> String {
     match &verdict.outcome {
         Outcome::Passed => {
             let n = verdict.tests.len();
-            let _ = writeln!(out, "{} {} passed ({n} test{})", s.pass.green().bold(), verdict.exercise.bold(), plural(n));
+            let _ = writeln!(
+                out,
+                "{} {} passed ({n} test{})",
+                s.pass.green().bold(),
+                verdict.exercise.bold(),
+                plural(n)
+            );
             for test in &verdict.tests {
                 let _ = writeln!(out, "  {} {}", s.pass.green(), test.name);
             }
         }
         Outcome::TestsFailed { failed, total } => {
-            let _ = writeln!(out, "{} {}: {failed} of {total} test{} failed  {}", s.fail.red().bold(), verdict.exercise.bold(), plural(*total), place.dimmed());
+            let _ = writeln!(
+                out,
+                "{} {}: {failed} of {total} test{} failed  {}",
+                s.fail.red().bold(),
+                verdict.exercise.bold(),
+                plural(*total),
+                place.dimmed()
+            );
             if *total == 0 {
-                let _ = writeln!(out, "  No tests were found: the file must define functions named test_...");
+                let _ = writeln!(
+                    out,
+                    "  No tests were found: the file must define functions named test_..."
+                );
             }
             tests(&mut out, &verdict.tests, display_path);
         }
@@ -41,55 +57,126 @@ pub fn render(verdict: &Verdict, file: &Path, display_path: &str) -> String {
         Outcome::Crashed(crash) => {
             match (&crash.exception, &crash.signal) {
                 (Some(exception), _) => {
-                    let _ = writeln!(out, "{} {} crashed while loading, before any test ran  {}", s.fail.red().bold(), verdict.exercise.bold(), place.dimmed());
+                    let _ = writeln!(
+                        out,
+                        "{} {} crashed while loading, before any test ran  {}",
+                        s.fail.red().bold(),
+                        verdict.exercise.bold(),
+                        place.dimmed()
+                    );
                     exception_block(&mut out, exception, display_path, "  ");
                     let _ = writeln!(out, "  Code at the top level of the file runs on import: fix the error above first.");
                 }
                 (None, signal) => {
                     let signal = signal.as_deref().unwrap_or("a signal");
-                    let _ = writeln!(out, "{} {}: the Python process was killed by {signal}  {}", s.fail.red().bold(), verdict.exercise.bold(), place.dimmed());
+                    let _ = writeln!(
+                        out,
+                        "{} {}: the Python process was killed by {signal}  {}",
+                        s.fail.red().bold(),
+                        verdict.exercise.bold(),
+                        place.dimmed()
+                    );
                     let _ = writeln!(out, "  Python itself died (not an exception): a crash in C code (ctypes?), or the process was killed.");
                 }
             }
             tests(&mut out, &verdict.tests, display_path);
         }
-        Outcome::TimedOut { limit_secs, cpu_limit, during } => {
-            let when = during.as_deref().map(|t| format!(" during {t}")).unwrap_or_default();
-            let what = if *cpu_limit { format!("used more than {limit_secs} s of CPU time") } else { format!("did not finish within {limit_secs} s") };
-            let _ = writeln!(out, "{} {} {what}{when}  {}", s.fail.red().bold(), verdict.exercise.bold(), place.dimmed());
+        Outcome::TimedOut {
+            limit_secs,
+            cpu_limit,
+            during,
+        } => {
+            let when = during
+                .as_deref()
+                .map(|t| format!(" during {t}"))
+                .unwrap_or_default();
+            let what = if *cpu_limit {
+                format!("used more than {limit_secs} s of CPU time")
+            } else {
+                format!("did not finish within {limit_secs} s")
+            };
+            let _ = writeln!(
+                out,
+                "{} {} {what}{when}  {}",
+                s.fail.red().bold(),
+                verdict.exercise.bold(),
+                place.dimmed()
+            );
             let _ = writeln!(out, "  Look for a loop that never ends, or code waiting for input that never comes (stdin is empty).");
             let _ = writeln!(out, "  The run and every process it started were stopped.");
             tests(&mut out, &verdict.tests, display_path);
         }
-        Outcome::ExitedEarly { code, during, system_exit, traceback } => {
+        Outcome::ExitedEarly {
+            code,
+            during,
+            system_exit,
+            traceback,
+        } => {
             let code = code.map(|c| format!(" with code {c}")).unwrap_or_default();
             let during = match during.as_deref() {
                 Some("import") | None => "while the file was loading".to_string(),
                 Some(test) => format!("during {test}"),
             };
-            let how = if *system_exit { "sys.exit() (SystemExit) was called" } else { "the Python process ended" };
-            let _ = writeln!(out, "{} {}: {how}{code} {during}, before the tests finished  {}", s.fail.red().bold(), verdict.exercise.bold(), place.dimmed());
+            let how = if *system_exit {
+                "sys.exit() (SystemExit) was called"
+            } else {
+                "the Python process ended"
+            };
+            let _ = writeln!(
+                out,
+                "{} {}: {how}{code} {during}, before the tests finished  {}",
+                s.fail.red().bold(),
+                verdict.exercise.bold(),
+                place.dimmed()
+            );
             frames(&mut out, traceback, display_path, "  ");
-            let _ = writeln!(out, "  A run that ends before every test has reported never counts as a pass.");
+            let _ = writeln!(
+                out,
+                "  A run that ends before every test has reported never counts as a pass."
+            );
             if !system_exit {
                 let _ = writeln!(out, "  Something called os._exit(), closed the harness's pipe, or killed the interpreter.");
             } else {
-                let _ = writeln!(out, "  Functions should return or raise, not exit the interpreter.");
+                let _ = writeln!(
+                    out,
+                    "  Functions should return or raise, not exit the interpreter."
+                );
             }
             tests(&mut out, &verdict.tests, display_path);
         }
         Outcome::CouldNotRun { reason } => {
-            let _ = writeln!(out, "{} could not run {}: {}", s.fail.red().bold(), verdict.exercise.bold(), neutralise(reason));
-            let _ = writeln!(out, "  `iolings doctor` checks the interpreter and the sandbox.");
+            let _ = writeln!(
+                out,
+                "{} could not run {}: {}",
+                s.fail.red().bold(),
+                verdict.exercise.bold(),
+                neutralise(reason)
+            );
+            let _ = writeln!(
+                out,
+                "  `iolings doctor` checks the interpreter and the sandbox."
+            );
         }
     }
-    process_output(&mut out, "printed outside the tests (stdout)", &verdict.stdout);
-    process_output(&mut out, "printed outside the tests (stderr)", &verdict.stderr);
+    process_output(
+        &mut out,
+        "printed outside the tests (stdout)",
+        &verdict.stdout,
+    );
+    process_output(
+        &mut out,
+        "printed outside the tests (stderr)",
+        &verdict.stderr,
+    );
     out
 }
 
 fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
 }
 
 fn compile_error(out: &mut String, verdict: &Verdict, error: &CompileError, place: &str) {
@@ -99,16 +186,34 @@ fn compile_error(out: &mut String, verdict: &Verdict, error: &CompileError, plac
         (Some(l), None) => format!(":{l}"),
         _ => String::new(),
     };
-    let _ = writeln!(out, "{} {} does not compile: no test ran", s.fail.red().bold(), verdict.exercise.bold());
-    let _ = writeln!(out, "  {place}{at}: {}: {}", error.error_type.red().bold(), neutralise(&error.message));
+    let _ = writeln!(
+        out,
+        "{} {} does not compile: no test ran",
+        s.fail.red().bold(),
+        verdict.exercise.bold()
+    );
+    let _ = writeln!(
+        out,
+        "  {place}{at}: {}: {}",
+        error.error_type.red().bold(),
+        neutralise(&error.message)
+    );
     if let (Some(line), Some(text)) = (error.line, &error.text) {
         let gutter = line.to_string();
         let _ = writeln!(out, "  {} | {}", gutter.dimmed(), neutralise(text));
         if let Some(col) = error.column.filter(|c| *c > 0) {
             let width = error.end_column.filter(|e| *e > col).map_or(1, |e| e - col) as usize;
             let pad = " ".repeat(gutter.len());
-            let lead: String = text.chars().take(col as usize - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
-            let _ = writeln!(out, "  {pad} | {lead}{}", "^".repeat(width.min(80)).red().bold());
+            let lead: String = text
+                .chars()
+                .take(col as usize - 1)
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            let _ = writeln!(
+                out,
+                "  {pad} | {lead}{}",
+                "^".repeat(width.min(80)).red().bold()
+            );
         }
     }
 }
@@ -123,11 +228,23 @@ fn tests(out: &mut String, tests: &[TestResult], path: &str) {
         }
         if shown_full {
             let summary = test.exception.as_ref().map(one_line).unwrap_or_default();
-            let _ = writeln!(out, "  {} {}  {}", s.fail.red(), test.name, summary.dimmed());
+            let _ = writeln!(
+                out,
+                "  {} {}  {}",
+                s.fail.red(),
+                test.name,
+                summary.dimmed()
+            );
             continue;
         }
         shown_full = true;
-        let _ = writeln!(out, "  {} {}  {}", s.fail.red().bold(), test.name.bold(), format!("{path}:{}", test.line).dimmed());
+        let _ = writeln!(
+            out,
+            "  {} {}  {}",
+            s.fail.red().bold(),
+            test.name.bold(),
+            format!("{path}:{}", test.line).dimmed()
+        );
         failure(out, test, path);
     }
 }
@@ -156,7 +273,10 @@ fn failure(out: &mut String, test: &TestResult, path: &str) {
             let _ = writeln!(out, "{indent}{} open() without encoding= uses the platform's default, which differs between machines: pass encoding='utf-8' (or the file's real encoding).", "note:".yellow().bold());
         }
     }
-    for (label, text) in [("printed (stdout)", &test.stdout), ("printed (stderr)", &test.stderr)] {
+    for (label, text) in [
+        ("printed (stdout)", &test.stdout),
+        ("printed (stderr)", &test.stderr),
+    ] {
         if !text.trim().is_empty() {
             let _ = writeln!(out, "{indent}{}", format!("{label}:").dimmed());
             for line in cut_lines(text, OUTPUT_LINES) {
@@ -170,7 +290,12 @@ fn message(out: &mut String, e: &Exception, indent: &str) {
     let text = neutralise(&e.message);
     let mut lines = text.lines();
     let first = lines.next().unwrap_or("");
-    let _ = writeln!(out, "{indent}{}{}{first}", e.error_type.red().bold(), if first.is_empty() { "" } else { ": " });
+    let _ = writeln!(
+        out,
+        "{indent}{}{}{first}",
+        e.error_type.red().bold(),
+        if first.is_empty() { "" } else { ": " }
+    );
     for line in lines.take(30) {
         let _ = writeln!(out, "{indent}  {line}");
     }
@@ -179,20 +304,48 @@ fn message(out: &mut String, e: &Exception, indent: &str) {
 fn comparison(out: &mut String, a: &Assertion, indent: &str) {
     let diffable = a.op == "==" && a.left.kind == a.right.kind && a.left.kind != ValueKind::Other;
     if !diffable {
-        let _ = writeln!(out, "{indent}{} {}", "left: ".dimmed(), neutralise(&a.left.repr));
-        let _ = writeln!(out, "{indent}{} {}", "right:".dimmed(), neutralise(&a.right.repr));
-        let _ = writeln!(out, "{indent}{}", format!("left {} right is False", a.op).dimmed());
+        let _ = writeln!(
+            out,
+            "{indent}{} {}",
+            "left: ".dimmed(),
+            neutralise(&a.left.repr)
+        );
+        let _ = writeln!(
+            out,
+            "{indent}{} {}",
+            "right:".dimmed(),
+            neutralise(&a.right.repr)
+        );
+        let _ = writeln!(
+            out,
+            "{indent}{}",
+            format!("left {} right is False", a.op).dimmed()
+        );
         return;
     }
     if !a.has_message {
-        let _ = writeln!(out, "{indent}{} the two sides differ", "AssertionError:".red().bold());
+        let _ = writeln!(
+            out,
+            "{indent}{} the two sides differ",
+            "AssertionError:".red().bold()
+        );
     }
-    let _ = writeln!(out, "{indent}{} {} {}", "diff".dimmed(), "- expected (right side)".green(), "+ got (left side)".red());
+    let _ = writeln!(
+        out,
+        "{indent}{} {} {}",
+        "diff".dimmed(),
+        "- expected (right side)".green(),
+        "+ got (left side)".red()
+    );
     for line in unified(&a.right.text, &a.left.text).lines() {
         let _ = writeln!(out, "{indent}{line}");
     }
     if a.left.truncated || a.right.truncated {
-        let _ = writeln!(out, "{indent}{}", "(values cut at 64 KiB for the diff)".dimmed());
+        let _ = writeln!(
+            out,
+            "{indent}{}",
+            "(values cut at 64 KiB for the diff)".dimmed()
+        );
     }
     if a.left.kind == ValueKind::Str {
         if let Some(why) = diagnose(&a.right.text, &a.left.text) {
@@ -208,7 +361,12 @@ fn exception_block(out: &mut String, e: &Exception, path: &str, indent: &str) {
 
 fn frames(out: &mut String, frames: &[Frame], path: &str, indent: &str) {
     for frame in frames {
-        let _ = writeln!(out, "{indent}{} {}", format!("{path}:{}", frame.line).dimmed(), format!("in {}", frame.func).dimmed());
+        let _ = writeln!(
+            out,
+            "{indent}{} {}",
+            format!("{path}:{}", frame.line).dimmed(),
+            format!("in {}", frame.func).dimmed()
+        );
         let _ = writeln!(out, "{indent}  {}", neutralise(frame.code.trim()));
     }
 }
@@ -222,7 +380,15 @@ fn process_output(out: &mut String, label: &str, captured: &Captured) {
         let _ = writeln!(out, "    {line}");
     }
     if captured.dropped_bytes > 0 {
-        let _ = writeln!(out, "    {}", format!("... output truncated: {} more bytes were not kept", captured.dropped_bytes).yellow());
+        let _ = writeln!(
+            out,
+            "    {}",
+            format!(
+                "... output truncated: {} more bytes were not kept",
+                captured.dropped_bytes
+            )
+            .yellow()
+        );
     }
 }
 
@@ -230,9 +396,17 @@ fn process_output(out: &mut String, label: &str, captured: &Captured) {
 fn cut_lines(text: &str, max: usize) -> Vec<String> {
     let safe = neutralise(text);
     let all: Vec<&str> = safe.lines().collect();
-    let mut shown: Vec<String> = all.iter().take(max).map(|l| l.chars().take(300).collect()).collect();
+    let mut shown: Vec<String> = all
+        .iter()
+        .take(max)
+        .map(|l| l.chars().take(300).collect())
+        .collect();
     if all.len() > max {
-        shown.push(format!("... {} more lines not shown", all.len() - max).dimmed().to_string());
+        shown.push(
+            format!("... {} more lines not shown", all.len() - max)
+                .dimmed()
+                .to_string(),
+        );
     }
     shown
 }
@@ -241,10 +415,24 @@ fn cut_lines(text: &str, max: usize) -> Vec<String> {
 pub fn hints(hints: &[String], shown: usize, docs: &[String]) -> String {
     let mut out = String::new();
     for (i, hint) in hints.iter().take(shown).enumerate() {
-        let _ = writeln!(out, "{} {}", format!("Hint {}/{}:", i + 1, hints.len()).yellow().bold(), hint);
+        let _ = writeln!(
+            out,
+            "{} {}",
+            format!("Hint {}/{}:", i + 1, hints.len()).yellow().bold(),
+            hint
+        );
     }
     if shown < hints.len() {
-        let _ = writeln!(out, "{}", format!("({} more hint{} available)", hints.len() - shown, plural(hints.len() - shown)).dimmed());
+        let _ = writeln!(
+            out,
+            "{}",
+            format!(
+                "({} more hint{} available)",
+                hints.len() - shown,
+                plural(hints.len() - shown)
+            )
+            .dimmed()
+        );
     }
     if shown > 0 && !docs.is_empty() {
         let _ = writeln!(out, "{}", "Python docs:".dimmed());

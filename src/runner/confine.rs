@@ -33,7 +33,11 @@ impl Limits {
         set_rlimit(libc::RLIMIT_CORE, 0, 0)?;
         // The soft CPU limit sends SIGXCPU; the hard one a second later SIGKILL.
         set_rlimit(libc::RLIMIT_CPU, self.cpu_secs, self.cpu_secs + 1)?;
-        set_rlimit(libc::RLIMIT_FSIZE, self.file_size_bytes, self.file_size_bytes)?;
+        set_rlimit(
+            libc::RLIMIT_FSIZE,
+            self.file_size_bytes,
+            self.file_size_bytes,
+        )?;
         if let Some(bytes) = self.address_space_bytes {
             set_rlimit(libc::RLIMIT_AS, bytes, bytes)?;
         }
@@ -52,7 +56,7 @@ fn set_rlimit(resource: RlimitResource, soft: u64, hard: u64) -> io::Result<()> 
         if libc::getrlimit(resource, &mut current) != 0 {
             return Err(io::Error::last_os_error());
         }
-        let hard = hard.min(current.rlim_max as u64);
+        let hard = hard.min(current.rlim_max);
         let limit = libc::rlimit {
             rlim_cur: soft.min(hard) as libc::rlim_t,
             rlim_max: hard as libc::rlim_t,

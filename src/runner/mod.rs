@@ -67,10 +67,7 @@ impl Runner {
         match self.try_run(workbook, exercise, source, cancel) {
             Ok(Some(verdict)) => Some(verdict),
             Ok(None) => None,
-            Err(error) => Some(Verdict::could_not_run(
-                &exercise.name,
-                format!("{error:#}"),
-            )),
+            Err(error) => Some(Verdict::could_not_run(&exercise.name, format!("{error:#}"))),
         }
     }
 
@@ -107,7 +104,12 @@ impl Runner {
             return Ok(None);
         }
         let report = Report::parse(&outcome.report, &token);
-        Ok(Some(classify(&exercise.name, exercise.timeout_secs, outcome, report)))
+        Ok(Some(classify(
+            &exercise.name,
+            exercise.timeout_secs,
+            outcome,
+            report,
+        )))
     }
 }
 

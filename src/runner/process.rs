@@ -346,7 +346,10 @@ fn find_escapees(live: &HashSet<u32>) -> Vec<libc::pid_t> {
         let Ok(children) = std::fs::read_to_string(task.path().join("children")) else {
             continue;
         };
-        for pid in children.split_whitespace().filter_map(|p| p.parse::<u32>().ok()) {
+        for pid in children
+            .split_whitespace()
+            .filter_map(|p| p.parse::<u32>().ok())
+        {
             if !live.contains(&pid) {
                 found.push(pid as libc::pid_t);
             }

@@ -13,7 +13,6 @@ use super::verdict::{Assertion, CompileError, Exception, Frame, TestResult, Test
 pub enum Record {
     Start {
         token: String,
-        python: String,
     },
     CompileError {
         #[serde(rename = "type")]
@@ -38,7 +37,7 @@ pub enum Record {
     TestStart {
         name: String,
     },
-    Test(TestRecord),
+    Test(Box<TestRecord>),
     Done {
         token: String,
         total: usize,
@@ -159,7 +158,7 @@ impl Report {
             Record::TestStart { name } => self.running = Some(name),
             Record::Test(test) => {
                 self.running = None;
-                self.tests.push(test.into());
+                self.tests.push((*test).into());
             }
             Record::Done {
                 token: t,

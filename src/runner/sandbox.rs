@@ -19,8 +19,8 @@ pub struct Fixture {
 }
 
 pub struct Sandbox {
-    // Dropped last: removes the whole tree, also when a run ends in an error or a panic.
-    dir: TempDir,
+    // Held for its Drop: removes the whole tree, also when a run ends in an error or a panic.
+    _dir: TempDir,
     /// The learner code's cwd and HOME; holds the exercise and fixtures.
     pub work: PathBuf,
     /// TMPDIR.
@@ -46,20 +46,15 @@ impl Sandbox {
         fs::copy(exercise, work.join(file_name))
             .with_context(|| format!("could not read {}", exercise.display()))?;
         for fixture in fixtures {
-            copy_tree(&fixture.source, &work.join(&fixture.relative)).with_context(|| {
-                format!("could not copy fixture {}", fixture.source.display())
-            })?;
+            copy_tree(&fixture.source, &work.join(&fixture.relative))
+                .with_context(|| format!("could not copy fixture {}", fixture.source.display()))?;
         }
         Ok(Sandbox {
-            dir,
+            _dir: dir,
             work,
             tmp,
             lib,
         })
-    }
-
-    pub fn root(&self) -> &Path {
-        self.dir.path()
     }
 
     pub fn harness(&self) -> PathBuf {
@@ -110,7 +105,7 @@ mod tests {
     fn the_directory_goes_away_when_dropped() {
         let src = tempfile::NamedTempFile::new().unwrap();
         let sandbox = Sandbox::create(src.path(), "x.py", &[]).unwrap();
-        let root = sandbox.root().to_path_buf();
+        let root = sandbox.work.parent().unwrap().to_path_buf();
         assert!(root.join("work/x.py").exists());
         drop(sandbox);
         assert!(!root.exists());

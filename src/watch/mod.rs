@@ -1,8 +1,89 @@
-//! Watch mode: the learner's home screen.
+//! Watch mode: the learner's home screen. Composes the runner (runs in worker threads), the
+//! renderer (verdict text) and the file watcher; the loop itself lives in `app`.
+
+mod app;
+mod events;
+mod screen;
+mod terminal;
+
+use std::io::IsTerminal;
+use std::sync::mpsc;
+use std::sync::Arc;
 
 use crate::cli::{GlobalArgs, WatchArgs};
+use crate::commands;
+use crate::runner::verdict::Verdict;
+
+/// Everything the loop reacts to, from every thread, through one channel.
+pub enum Event {
+    /// An exercise file was saved (debounced; may be unchanged content).
+    Saved(String),
+    Key(crossterm::event::KeyEvent),
+    Resize,
+    /// A run finished. `generation` tells a current run from a superseded one.
+    RunDone {
+        generation: u64,
+        name: String,
+        hash: u64,
+        verdict: Option<Box<Verdict>>,
+        started: std::time::Instant,
+    },
+    CheckProgress(usize, usize),
+    CheckDone(Vec<Verdict>),
+    WatchError(String),
+}
 
 pub fn start(g: &GlobalArgs, args: &WatchArgs) -> anyhow::Result<u8> {
-    let _ = (g, args);
-    anyhow::bail!("watch mode is not built yet: use `iolings run`")
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        return Err(commands::coded(
+            2,
+            "watch mode needs an interactive terminal. Use `iolings run [NAME]` to run one exercise, or `iolings verify` for all of them.",
+        ));
+    }
+    let (workbook, progress) = commands::load_with_progress(g)?;
+    let runner = commands::runner(g, &workbook)?;
+    crate::runner::process::install_interrupt_handler();
+    let workbook = Arc::new(workbook);
+    let (tx, rx) = mpsc::channel();
+    let watcher = if args.manual_run {
+        None
+    } else {
+        match events::watch(&workbook, args.poll, tx.clone()) {
+            Ok(w) => Some(w),
+            Err(e) => {
+                return Err(commands::coded(
+                    crate::exit::COULD_NOT_RUN,
+                    format!(
+                        "{e:#}\n  help: on network drives, WSL's /mnt/c or in containers try `iolings watch --poll`; \
+                         or `iolings watch --manual-run` and press r to run. If the inotify limit is the cause, \
+                         raise fs.inotify.max_user_watches (`iolings doctor` shows it)."
+                    ),
+                ))
+            }
+        }
+    };
+    let guard = terminal::TerminalGuard::enter()?;
+    spawn_key_reader(tx.clone());
+    let mut app = app::App::new(workbook, progress, Arc::new(runner), tx, args.manual_run);
+    let result = app.run(&rx);
+    drop(watcher);
+    app.shutdown();
+    drop(guard);
+    let summary = app.farewell();
+    println!("{summary}");
+    result.map(|_| 0)
+}
+
+fn spawn_key_reader(tx: mpsc::Sender<Event>) {
+    std::thread::spawn(move || loop {
+        let event = match crossterm::event::read() {
+            Ok(crossterm::event::Event::Key(key)) => Event::Key(key),
+            Ok(crossterm::event::Event::Resize(_, _)) => Event::Resize,
+            Ok(_) => continue,
+            Err(_) => break,
+        };
+        if tx.send(event).is_err() {
+            break;
+        }
+    });
 }

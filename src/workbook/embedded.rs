@@ -43,14 +43,20 @@ fn write_dir(target: &Path, tree: &Dir<'_>) -> anyhow::Result<usize> {
         .with_context(|| format!("could not create {}", target.display()))?;
     let mut written = 0;
     for file in tree.files() {
-        let name = file.path().file_name().context("embedded file without a name")?;
+        let name = file
+            .path()
+            .file_name()
+            .context("embedded file without a name")?;
         let path = target.join(name);
         std::fs::write(&path, file.contents())
             .with_context(|| format!("could not write {}", path.display()))?;
         written += 1;
     }
     for sub in tree.dirs() {
-        let name = sub.path().file_name().context("embedded folder without a name")?;
+        let name = sub
+            .path()
+            .file_name()
+            .context("embedded folder without a name")?;
         written += write_dir(&target.join(name), sub)?;
     }
     Ok(written)

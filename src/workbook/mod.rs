@@ -99,7 +99,11 @@ fn render_problems(file: &Path, problems: &[Problem]) -> String {
         ));
     }
     if problems.len() > 1 {
-        out.push_str(&format!("\n{} problems in {}", problems.len(), file.display()));
+        out.push_str(&format!(
+            "\n{} problems in {}",
+            problems.len(),
+            file.display()
+        ));
     }
     out
 }
@@ -125,7 +129,9 @@ impl Workbook {
                 line,
                 column,
                 message: e.message().trim().to_string(),
-                help: "fix the TOML at this spot; the README's info.toml reference lists every field".into(),
+                help:
+                    "fix the TOML at this spot; the README's info.toml reference lists every field"
+                        .into(),
             }]
         })?;
         Validator {
@@ -145,7 +151,10 @@ impl Workbook {
     }
 
     pub fn lesson_readme(&self, lesson: &Lesson) -> PathBuf {
-        self.root.join("exercises").join(&lesson.dir).join("README.md")
+        self.root
+            .join("exercises")
+            .join(&lesson.dir)
+            .join("README.md")
     }
 
     pub fn fixtures(&self, exercise: &Exercise) -> Vec<Fixture> {
@@ -262,11 +271,23 @@ impl Validator<'_> {
             let at = dir.span().start;
             let name = dir.get_ref();
             if !is_lesson_dir(name) {
-                self.problem(at, format!("lesson dir `{name}` is not of the form NN_name"), "name lesson folders like 01_reading_files (two digits, underscore, [a-z0-9_])");
+                self.problem(
+                    at,
+                    format!("lesson dir `{name}` is not of the form NN_name"),
+                    "name lesson folders like 01_reading_files (two digits, underscore, [a-z0-9_])",
+                );
             } else if previous.as_deref().is_some_and(|p| p >= name.as_str()) {
-                self.problem(at, format!("lesson `{name}` is out of order or listed twice"), "list lessons once each, in the order of their numbers");
+                self.problem(
+                    at,
+                    format!("lesson `{name}` is out of order or listed twice"),
+                    "list lessons once each, in the order of their numbers",
+                );
             } else if !self.root.join("exercises").join(name).is_dir() {
-                self.problem(at, format!("lesson folder exercises/{name}/ does not exist"), "create the folder or fix the dir name");
+                self.problem(
+                    at,
+                    format!("lesson folder exercises/{name}/ does not exist"),
+                    "create the folder or fix the dir name",
+                );
             }
             previous = Some(name.clone());
             lessons.push(Lesson {
@@ -292,13 +313,25 @@ impl Validator<'_> {
             let name = ex.name.get_ref().clone();
             let name_at = ex.name.span().start;
             if !is_valid_name(&name) {
-                self.problem(name_at, format!("exercise name `{name}` may only hold a-z, 0-9 and _"), "rename it, e.g. reading1");
+                self.problem(
+                    name_at,
+                    format!("exercise name `{name}` may only hold a-z, 0-9 and _"),
+                    "rename it, e.g. reading1",
+                );
             } else if !seen.insert(name.clone()) {
-                self.problem(name_at, format!("exercise `{name}` is listed twice"), "give every exercise a unique name");
+                self.problem(
+                    name_at,
+                    format!("exercise `{name}` is listed twice"),
+                    "give every exercise a unique name",
+                );
             }
             let lesson_name = ex.lesson.get_ref();
             let Some(&lesson) = index.get(lesson_name.as_str()) else {
-                self.problem(ex.lesson.span().start, format!("exercise `{name}` belongs to unknown lesson `{lesson_name}`"), "use the dir of one of the [[lessons]] tables");
+                self.problem(
+                    ex.lesson.span().start,
+                    format!("exercise `{name}` belongs to unknown lesson `{lesson_name}`"),
+                    "use the dir of one of the [[lessons]] tables",
+                );
                 continue;
             };
             if lesson < last_lesson {
@@ -324,31 +357,63 @@ impl Validator<'_> {
         for (kind, dir) in [("exercise", "exercises"), ("solution", "solutions")] {
             let rel = Path::new(dir).join(lesson_dir).join(format!("{name}.py"));
             if is_valid_name(name) && !self.root.join(&rel).is_file() {
-                self.problem(ex.name.span().start, format!("{kind} file {} is missing", rel.display()), "create the file, or fix the exercise's name or lesson");
+                self.problem(
+                    ex.name.span().start,
+                    format!("{kind} file {} is missing", rel.display()),
+                    "create the file, or fix the exercise's name or lesson",
+                );
             }
         }
         for fixture in &ex.fixtures {
             self.fixture(&lesson_path.join("fixtures"), fixture);
         }
-        let hints: Vec<String> = ex.hints.iter().flatten().map(|h| h.get_ref().clone()).collect();
+        let hints: Vec<String> = ex
+            .hints
+            .iter()
+            .flatten()
+            .map(|h| h.get_ref().clone())
+            .collect();
         match &ex.hints {
-            None => self.problem(table_at, format!("exercise `{name}` has no hints"), "add hints = [\"a nudge\", \"a stronger nudge\"]"),
-            Some(list) if list.is_empty() => self.problem(table_at, format!("exercise `{name}` has an empty hints list"), "add at least one hint"),
+            None => self.problem(
+                table_at,
+                format!("exercise `{name}` has no hints"),
+                "add hints = [\"a nudge\", \"a stronger nudge\"]",
+            ),
+            Some(list) if list.is_empty() => self.problem(
+                table_at,
+                format!("exercise `{name}` has an empty hints list"),
+                "add at least one hint",
+            ),
             Some(list) => {
                 for hint in list.iter().filter(|h| h.get_ref().trim().is_empty()) {
-                    self.problem(hint.span().start, format!("exercise `{name}` has an empty hint"), "write the hint or remove it");
+                    self.problem(
+                        hint.span().start,
+                        format!("exercise `{name}` has an empty hint"),
+                        "write the hint or remove it",
+                    );
                 }
             }
         }
         for doc in &ex.docs {
             if !doc.get_ref().starts_with("https://") && !doc.get_ref().starts_with("http://") {
-                self.problem(doc.span().start, format!("docs link `{}` is not a URL", doc.get_ref()), "use a full https:// link to the Python documentation");
+                self.problem(
+                    doc.span().start,
+                    format!("docs link `{}` is not a URL", doc.get_ref()),
+                    "use a full https:// link to the Python documentation",
+                );
             }
         }
-        let timeout = ex.timeout_secs.as_ref().or(raw.defaults.timeout_secs.as_ref());
+        let timeout = ex
+            .timeout_secs
+            .as_ref()
+            .or(raw.defaults.timeout_secs.as_ref());
         let timeout_secs = match timeout {
             Some(t) if !(1..=MAX_TIMEOUT_SECS).contains(t.get_ref()) => {
-                self.problem(t.span().start, format!("timeout_secs = {} is out of range", t.get_ref()), "use a number of seconds from 1 to 600");
+                self.problem(
+                    t.span().start,
+                    format!("timeout_secs = {} is out of range", t.get_ref()),
+                    "use a number of seconds from 1 to 600",
+                );
                 DEFAULT_TIMEOUT_SECS
             }
             Some(t) => *t.get_ref(),
@@ -356,7 +421,10 @@ impl Validator<'_> {
         };
         let mut env: BTreeMap<String, String> = BTreeMap::new();
         for (key, value) in raw.defaults.env.iter().chain(&ex.env) {
-            let bad = key.is_empty() || key.contains('=') || key.contains('\0') || value.get_ref().contains('\0');
+            let bad = key.is_empty()
+                || key.contains('=')
+                || key.contains('\0')
+                || value.get_ref().contains('\0');
             if bad || key.starts_with("IOLINGS_") || RESERVED_ENV.contains(&key.as_str()) {
                 self.problem(value.span().start, format!("env variable `{key}` cannot be set by an exercise"), "the sandbox sets HOME, TMPDIR, PYTHONDONTWRITEBYTECODE and IOLINGS_*; names may not be empty or hold '='");
             }
@@ -368,7 +436,11 @@ impl Validator<'_> {
             lesson_dir: lesson_dir.to_string(),
             fixtures: ex.fixtures.iter().map(|f| f.get_ref().clone()).collect(),
             timeout_secs,
-            python_args: ex.python_args.clone().or_else(|| raw.defaults.python_args.clone()).unwrap_or_default(),
+            python_args: ex
+                .python_args
+                .clone()
+                .or_else(|| raw.defaults.python_args.clone())
+                .unwrap_or_default(),
             env: env.into_iter().collect(),
             hints,
             docs: ex.docs.iter().map(|d| d.get_ref().clone()).collect(),
@@ -385,21 +457,43 @@ impl Validator<'_> {
         }
         let path = base.join(rel);
         let (Ok(real), Ok(real_base)) = (path.canonicalize(), base.canonicalize()) else {
-            self.problem(at, format!("fixture {} does not exist", path.strip_prefix(self.root).unwrap_or(&path).display()), "add the file under the lesson's fixtures/ folder or fix the name");
+            self.problem(
+                at,
+                format!(
+                    "fixture {} does not exist",
+                    path.strip_prefix(self.root).unwrap_or(&path).display()
+                ),
+                "add the file under the lesson's fixtures/ folder or fix the name",
+            );
             return;
         };
         if !real.starts_with(&real_base) || symlink_escapes(&real, &real_base) {
-            self.problem(at, format!("fixture `{}` is a symlink that points outside fixtures/", fixture.get_ref()), "copy the file into fixtures/ instead of linking to it");
+            self.problem(
+                at,
+                format!(
+                    "fixture `{}` is a symlink that points outside fixtures/",
+                    fixture.get_ref()
+                ),
+                "copy the file into fixtures/ instead of linking to it",
+            );
         }
     }
 
     fn lessons_have_exercises(&mut self, raw: &RawInfo, exercises: &[Exercise]) {
         let used: HashSet<&str> = exercises.iter().map(|e| e.lesson_dir.as_str()).collect();
-        let names: HashSet<&str> = raw.exercises.iter().map(|e| e.get_ref().lesson.get_ref().as_str()).collect();
+        let names: HashSet<&str> = raw
+            .exercises
+            .iter()
+            .map(|e| e.get_ref().lesson.get_ref().as_str())
+            .collect();
         for lesson in &raw.lessons {
             let dir = lesson.get_ref().dir.get_ref();
             if !used.contains(dir.as_str()) && !names.contains(dir.as_str()) {
-                self.problem(lesson.span().start, format!("lesson `{dir}` has no exercises"), "add [[exercises]] with lesson = this dir, or remove the lesson");
+                self.problem(
+                    lesson.span().start,
+                    format!("lesson `{dir}` has no exercises"),
+                    "add [[exercises]] with lesson = this dir, or remove the lesson",
+                );
             }
         }
     }
@@ -428,7 +522,11 @@ fn is_valid_name(name: &str) -> bool {
 
 fn is_lesson_dir(dir: &str) -> bool {
     let b = dir.as_bytes();
-    b.len() > 3 && b[0].is_ascii_digit() && b[1].is_ascii_digit() && b[2] == b'_' && is_valid_name(&dir[3..])
+    b.len() > 3
+        && b[0].is_ascii_digit()
+        && b[1].is_ascii_digit()
+        && b[2] == b'_'
+        && is_valid_name(&dir[3..])
 }
 
 impl fmt::Display for Exercise {

@@ -1,27 +1,27 @@
 """Looks for \\r\\n in text read with the default universal newlines, which already translated it."""
 # expect: newline=''
-"""Reading files 2: text mode or binary mode?
+r"""Reading files 2: text mode or binary mode?
 
 open() has two ways of reading the same file:
 
 - text mode ("r", with encoding=...) gives you str: decoded characters. It also applies
-  *universal newlines*: "\\r\\n" (Windows) and a lone "\\r" (old Mac) both come out as "\\n",
-  so your code only ever has to deal with "\\n".
+  *universal newlines*: "\r\n" (Windows) and a lone "\r" (old Mac) both come out as "\n",
+  so your code only ever has to deal with "\n".
 - binary mode ("rb") gives you bytes, exactly as stored on disk. Nothing is decoded or
   translated. len() counts bytes, and "é" is two bytes in UTF-8.
 
 Sometimes you want text but the real line endings too (to check them, or to hand the text to
 the csv module): open in text mode with newline="". Then nothing is translated.
 
-Your task. Two fixtures are in the current directory: poem.txt (UTF-8, "\\n" line endings) and
-windows.txt (UTF-8, written on Windows: every line ends with "\\r\\n").
+Your task. Two fixtures are in the current directory: poem.txt (UTF-8, "\n" line endings) and
+windows.txt (UTF-8, written on Windows: every line ends with "\r\n").
 
 - size_of(path) returns a tuple (characters, bytes): how many characters the UTF-8 text
   contains, and how many bytes the file takes on disk.
-- has_windows_newlines(path) returns True if the file contains at least one "\\r\\n",
+- has_windows_newlines(path) returns True if the file contains at least one "\r\n",
   False otherwise.
 - read_lines(path) returns the file's lines as a list of str with no line ending at all
-  (no "\\n", no "\\r"), whichever convention the file uses.
+  (no "\n", no "\r"), whichever convention the file uses.
 
 Every text-mode open() names its encoding: encoding="utf-8".
 """

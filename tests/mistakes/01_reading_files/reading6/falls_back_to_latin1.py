@@ -1,13 +1,13 @@
 """Falls back to latin-1 instead of cp1252, which gets the euro sign and curly quotes wrong."""
 # expect: you used latin-1
-"""Reading files 6: the BOM, and why the default encoding is a trap
+r"""Reading files 6: the BOM, and why the default encoding is a trap
 
 Two last traps, both common in files that come from Windows machines.
 
 1. The BOM. Notepad, Excel ("CSV UTF-8") and many Windows tools start a UTF-8 file with three
    invisible bytes, EF BB BF: a "byte order mark". Decoded as "utf-8", they become the
    character U+FEFF at the start of your text, so the first key of a config file is
-   "\\ufeffhost", not "host", and `settings["host"]` raises KeyError. It is not whitespace:
+   "\ufeffhost", not "host", and `settings["host"]` raises KeyError. It is not whitespace:
    str.strip() does not remove it. The codec "utf-8-sig" reads UTF-8 and drops a leading BOM
    if there is one (and reads files without a BOM just as well).
 
@@ -19,7 +19,7 @@ Two last traps, both common in files that come from Windows machines.
 Your task:
 
 - load_settings(path) reads a UTF-8 settings file with one `key=value` per line (Notepad
-  saved settings.txt: it starts with a BOM and its lines end with "\\r\\n") and returns a dict
+  saved settings.txt: it starts with a BOM and its lines end with "\r\n") and returns a dict
   of str to str. Split each line at its first "=", strip spaces around key and value, and
   skip empty lines. It must give the same dict for the same file saved without a BOM, and on
   a server whose locale is C.
@@ -89,7 +89,8 @@ def test_load_settings_on_a_server_with_the_c_locale():
         "with LC_ALL=C, load_settings failed: %s. Without encoding=, open() uses the "
         "locale's encoding, here ASCII. Name the encoding in open()" % error
     )
-    assert json.loads(result.stdout) == load_settings("settings.txt"), (
+    printed = result.stdout.strip().splitlines()[-1]
+    assert json.loads(printed) == load_settings("settings.txt"), (
         "with LC_ALL=C, load_settings returned other settings than here: the file was "
         "decoded with the locale's encoding. Name the encoding in open()"
     )

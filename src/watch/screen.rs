@@ -1,0 +1,354 @@
+//! The watch screen: header with progress bars, the body (verdict, hints, list, help...), a
+//! status line and the keys. Redrawn whole, only when something changed.
+
+use std::io::{self, Write};
+
+use colored::Colorize;
+use crossterm::{cursor, queue, terminal};
+
+use super::app::{App, Confirm, Filter, View};
+use super::terminal::{visible_len, wrap};
+use crate::render::{self, symbols};
+
+/// The last frame drawn, so an unchanged screen is not redrawn.
+pub struct Screen {
+    last: Vec<String>,
+}
+
+impl Screen {
+    pub fn new() -> Screen {
+        Screen { last: Vec::new() }
+    }
+}
+
+/// Draw `app`; returns whether anything changed on screen.
+pub fn draw(app: &mut App, screen: &mut Screen) -> io::Result<bool> {
+    let (width, height) = terminal::size().unwrap_or((80, 24));
+    let (width, height) = (width.max(20) as usize, height.max(8) as usize);
+    let rows = frame(app, width, height);
+    if rows == screen.last {
+        return Ok(false);
+    }
+    let mut out = io::stdout().lock();
+    queue!(out, terminal::BeginSynchronizedUpdate)?;
+    for (y, row) in rows.iter().enumerate() {
+        queue!(
+            out,
+            cursor::MoveTo(0, y as u16),
+            terminal::Clear(terminal::ClearType::CurrentLine)
+        )?;
+        write!(out, "{row}\x1b[0m")?;
+    }
+    queue!(out, terminal::EndSynchronizedUpdate)?;
+    out.flush()?;
+    screen.last = rows;
+    Ok(true)
+}
+
+fn frame(app: &mut App, width: usize, height: usize) -> Vec<String> {
+    let mut rows = header(app, width);
+    let body_height = height.saturating_sub(rows.len() + 2);
+    let body = body(app, width);
+    rows.extend(scrolled(app, body, body_height, width));
+    rows.push(fit(&status(app), width));
+    rows.push(fit(&footer(app, width), width));
+    rows
+}
+
+fn header(app: &App, width: usize) -> Vec<String> {
+    let exercise = app.exercise();
+    let lesson = &app.workbook.lessons[exercise.lesson];
+    let title = format!(
+        "{} {} {}",
+        "iolings".bold(),
+        "·".dimmed(),
+        lesson.title.bold()
+    );
+    let total = app.workbook.exercises.len();
+    let done = app
+        .workbook
+        .exercises
+        .iter()
+        .filter(|e| app.progress.is_done(&e.name))
+        .count();
+    let in_lesson: Vec<_> = app
+        .workbook
+        .exercises
+        .iter()
+        .filter(|e| e.lesson == exercise.lesson)
+        .collect();
+    let lesson_done = in_lesson
+        .iter()
+        .filter(|e| app.progress.is_done(&e.name))
+        .count();
+    let bar_width = ((width.saturating_sub(40)) / 2).clamp(5, 30);
+    let bars = format!(
+        "All {} {done}/{total}   Lesson {} {lesson_done}/{}",
+        bar(done, total, bar_width),
+        bar(
+            lesson_done,
+            in_lesson.len(),
+            bar_width.min(in_lesson.len().max(1) * 3)
+        ),
+        in_lesson.len()
+    );
+    let rule = if render::style().unicode { "─" } else { "-" };
+    vec![
+        fit(&title, width),
+        fit(&bars, width),
+        rule.repeat(width).dimmed().to_string(),
+    ]
+}
+
+fn bar(done: usize, total: usize, width: usize) -> String {
+    let s = symbols();
+    let full = (done * width).checked_div(total).unwrap_or(0);
+    format!(
+        "{}{}",
+        s.bar_full.repeat(full).green(),
+        s.bar_empty.repeat(width - full).dimmed()
+    )
+}
+
+fn body(app: &App, width: usize) -> String {
+    match &app.view {
+        View::Welcome => format!(
+            "{}\n\n{}",
+            app.workbook.welcome_message.trim(),
+            "Press any key to begin.".bold()
+        ),
+        View::Intro(lesson) => {
+            let lesson = &app.workbook.lessons[*lesson];
+            let text =
+                std::fs::read_to_string(app.workbook.lesson_readme(lesson)).unwrap_or_else(|_| {
+                    format!("# {}\n\n(This lesson has no README.md.)", lesson.title)
+                });
+            format!(
+                "{}\n\n{}",
+                render::escape::neutralise(&text),
+                format!("Press Enter to start {}.", app.exercise().name).bold()
+            )
+        }
+        View::Exercise => exercise_body(app),
+        View::List(_) => list_body(app, width),
+        View::Help => help(),
+        View::Solution(text) => format!("{}\n\n{}", text, "Esc to go back".dimmed()),
+        View::Summary(text) => format!("{}\n{}", text, "Esc to go back".dimmed()),
+    }
+}
+
+fn exercise_body(app: &App) -> String {
+    let exercise = app.exercise();
+    let path = app.workbook.exercise_path(exercise);
+    let display = exercise.relative_path().display().to_string();
+    let mut out = format!(
+        "{}  {}\n\n",
+        exercise.name.bold(),
+        render::link(&display, &path).dimmed()
+    );
+    let s = symbols();
+    if app.is_running() {
+        let spinner = if render::style().unicode { "⟳" } else { "*" };
+        out.push_str(&format!(
+            "{} Running {}…\n",
+            spinner.cyan().bold(),
+            exercise.name
+        ));
+    } else if let Some(verdict) = &app.verdict {
+        out.push_str(&render::verdict::render(verdict, &path, &display));
+        if verdict.passed() {
+            out.push_str(&format!(
+                "\n{} {} is done! Press {} for the next exercise, {} to compare with the solution ({}).\n",
+                s.pass.green().bold(),
+                exercise.name,
+                "n".bold(),
+                "s".bold(),
+                exercise.relative_solution().display()
+            ));
+        }
+    } else if app.manual {
+        out.push_str("Press r to run it.\n");
+    } else {
+        out.push_str("Waiting for the first run…\n");
+    }
+    let shown = app.progress.hints_shown(&exercise.name);
+    if shown > 0 {
+        out.push('\n');
+        out.push_str(&render::verdict::hints(
+            &exercise.hints,
+            shown,
+            &exercise.docs,
+        ));
+    }
+    out
+}
+
+fn list_body(app: &App, width: usize) -> String {
+    let View::List(list) = &app.view else {
+        return String::new();
+    };
+    let s = symbols();
+    let filter = match list.filter {
+        Filter::All => "all",
+        Filter::Pending => "pending",
+        Filter::Done => "done",
+    };
+    let search = if list.searching {
+        format!("  search: {}_", list.search)
+    } else if list.search.is_empty() {
+        String::new()
+    } else {
+        format!("  search: {}", list.search)
+    };
+    let mut out = format!("{} (showing {filter}){search}\n", "Exercises".bold());
+    let rows = app.list_rows();
+    if rows.is_empty() {
+        out.push_str("  (none match)\n");
+    }
+    for i in rows {
+        let e = &app.workbook.exercises[i];
+        let mark = if app.progress.is_done(&e.name) {
+            s.pass.green().to_string()
+        } else {
+            " ".into()
+        };
+        let current = if i == app.current { " (current)" } else { "" };
+        let line = format!(
+            "{mark} {:<16} {}{current}",
+            e.name, app.workbook.lessons[e.lesson].title
+        );
+        let line: String = line.chars().take(width.saturating_sub(2)).collect();
+        if i == list.selected {
+            out.push_str(&format!("{}\n", format!("> {line}").reversed()));
+        } else {
+            out.push_str(&format!("  {line}\n"));
+        }
+    }
+    out
+}
+
+fn help() -> String {
+    [
+        "Keys (no Enter needed)".bold().to_string(),
+        String::new(),
+        "  h   show the next hint (one more per press)".into(),
+        "  n   next exercise (once this one passes)".into(),
+        "  r   run the current exercise again".into(),
+        "  l   list exercises: ↑↓ move, Enter jump, f filter, / search, x reset".into(),
+        "  x   reset the current exercise to the shipped version (asks first; keeps a backup)"
+            .into(),
+        "  s   show the solution (once this one passes)".into(),
+        "  c   check every exercise in the background".into(),
+        "  i   the lesson's introduction".into(),
+        "  ↑↓ j k, PgUp PgDn   scroll".into(),
+        "  ?   this help      q or Ctrl-C   quit".into(),
+        String::new(),
+        "Saving the current exercise runs it. Saving another exercise runs that one in the".into(),
+        "background and reports in the status line; the current exercise stays on screen.".into(),
+    ]
+    .join("\n")
+}
+
+/// The body cut to the available height, scrolled, with a note when more is hidden.
+fn scrolled(app: &mut App, body: String, height: usize, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = body.lines().flat_map(|l| wrap(l, width)).collect();
+    if let View::List(list) = &app.view {
+        // Keep the selected row in view.
+        let selected = lines.iter().position(|l| l.contains("> ")).unwrap_or(0);
+        let _ = list;
+        if selected >= app.scroll + height.saturating_sub(1) {
+            app.scroll = selected + 2 - height.min(selected + 2);
+        } else if selected < app.scroll {
+            app.scroll = selected.saturating_sub(1);
+        }
+    }
+    let max_scroll = lines.len().saturating_sub(height);
+    app.scroll = app.scroll.min(max_scroll);
+    let more_below = lines.len() > app.scroll + height;
+    let mut shown: Vec<String> = lines.drain(..).skip(app.scroll).take(height).collect();
+    if more_below && !shown.is_empty() {
+        let hidden = max_scroll - app.scroll;
+        let arrow = if render::style().unicode { "↓" } else { "v" };
+        let last = shown.len() - 1;
+        shown[last] = format!(
+            "{arrow} {hidden} more line{} below (j/k or PgUp/PgDn to scroll)",
+            if hidden == 1 { "" } else { "s" }
+        )
+        .yellow()
+        .to_string();
+    }
+    while shown.len() < height {
+        shown.push(String::new());
+    }
+    shown
+}
+
+fn status(app: &App) -> String {
+    if let Some(Confirm::Reset(i)) = &app.confirm {
+        return format!(
+            "{} Reset {} to the shipped version? Your version is kept as a backup. [y/N]",
+            "?".yellow().bold(),
+            app.workbook.exercises[*i].name.bold()
+        );
+    }
+    let mut parts = Vec::new();
+    if let Some((done, total)) = app.checking {
+        parts.push(
+            format!("checking every exercise: {done}/{total}…")
+                .cyan()
+                .to_string(),
+        );
+    }
+    if !app.status.is_empty() {
+        parts.push(app.status.yellow().to_string());
+    }
+    parts.join("  ")
+}
+
+fn footer(app: &App, width: usize) -> String {
+    let keys: &[(&str, &str)] = match app.view {
+        View::List(_) => &[
+            ("↑↓", "move"),
+            ("Enter", "jump"),
+            ("f", "filter"),
+            ("/", "search"),
+            ("x", "reset"),
+            ("Esc", "back"),
+        ],
+        View::Welcome => &[("any key", "begin")],
+        View::Intro(_) => &[("Enter", "start"), ("↑↓", "scroll")],
+        View::Help | View::Solution(_) | View::Summary(_) => {
+            &[("Esc", "back"), ("↑↓", "scroll"), ("q", "quit")]
+        }
+        View::Exercise => &[
+            ("h", "hint"),
+            ("n", "next"),
+            ("r", "rerun"),
+            ("l", "list"),
+            ("x", "reset"),
+            ("s", "solution"),
+            ("c", "check all"),
+            ("i", "intro"),
+            ("?", "help"),
+            ("q", "quit"),
+        ],
+    };
+    let long: Vec<String> = keys
+        .iter()
+        .map(|(k, what)| format!("{} {what}", k.bold()))
+        .collect();
+    let line = long.join(" · ");
+    if visible_len(&line) <= width {
+        return line;
+    }
+    keys.iter()
+        .map(|(k, _)| k.bold().to_string())
+        .collect::<Vec<_>>()
+        .join(" ")
+        + &" (? help)".dimmed().to_string()
+}
+
+/// One row, cut to the width.
+fn fit(line: &str, width: usize) -> String {
+    wrap(line, width).into_iter().next().unwrap_or_default()
+}

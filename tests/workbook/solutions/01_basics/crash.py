@@ -1,0 +1,8 @@
+"""Crashes at import: top-level code raises before any test runs."""
+
+SETTINGS = {"name": "iolings", "port": 8080}
+PORT = SETTINGS["port"]
+
+
+def test_port():
+    assert PORT == 8080
