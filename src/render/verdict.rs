@@ -302,6 +302,15 @@ fn message(out: &mut String, e: &Exception, indent: &str) {
 }
 
 fn comparison(out: &mut String, a: &Assertion, indent: &str) {
+    if a.op == "==" && a.left.type_name != a.right.type_name {
+        let _ = writeln!(
+            out,
+            "{indent}{} the sides have different types: left is {}, right is {}",
+            "why:".yellow().bold(),
+            a.left.type_name,
+            a.right.type_name
+        );
+    }
     let diffable = a.op == "==" && a.left.kind == a.right.kind && a.left.kind != ValueKind::Other;
     if !diffable {
         let _ = writeln!(

@@ -150,6 +150,7 @@ def _describe(value):
     truncated = len(text) > TEXT_CAP
     return {
         "kind": kind,
+        "type": type(value).__name__,
         "repr": _short_repr(value),
         "text": text[:TEXT_CAP],
         "truncated": truncated,

@@ -147,6 +147,9 @@ pub struct Assertion {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Value {
     pub kind: ValueKind,
+    /// The Python type's name (`str`, `bytes`, `tuple`...).
+    #[serde(rename = "type", default)]
+    pub type_name: String,
     pub repr: String,
     pub text: String,
     pub truncated: bool,

@@ -407,6 +407,7 @@ impl App {
             KeyCode::Char('n') => self.next(),
             KeyCode::Char('r') => self.rerun(),
             KeyCode::Char('l') => {
+                self.scroll = 0;
                 self.view = View::List(ListView {
                     selected: self.current,
                     filter: Filter::All,

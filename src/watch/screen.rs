@@ -7,7 +7,7 @@ use colored::Colorize;
 use crossterm::{cursor, queue, terminal};
 
 use super::app::{App, Confirm, Filter, View};
-use super::terminal::{visible_len, wrap};
+use super::terminal::{visible_len, wrap, wrap_indented};
 use crate::render::{self, symbols};
 
 /// The last frame drawn, so an unchanged screen is not redrawn.
@@ -251,14 +251,17 @@ fn help() -> String {
 
 /// The body cut to the available height, scrolled, with a note when more is hidden.
 fn scrolled(app: &mut App, body: String, height: usize, width: usize) -> Vec<String> {
-    let mut lines: Vec<String> = body.lines().flat_map(|l| wrap(l, width)).collect();
+    let mut lines: Vec<String> = body.lines().flat_map(|l| wrap_indented(l, width)).collect();
     if let View::List(list) = &app.view {
-        // Keep the selected row in view.
-        let selected = lines.iter().position(|l| l.contains("> ")).unwrap_or(0);
-        let _ = list;
-        if selected >= app.scroll + height.saturating_sub(1) {
-            app.scroll = selected + 2 - height.min(selected + 2);
-        } else if selected < app.scroll {
+        // Keep the selected row in view (row 0 is the list's heading).
+        let selected = 1 + app
+            .list_rows()
+            .iter()
+            .position(|&i| i == list.selected)
+            .unwrap_or(0);
+        if selected + 2 > app.scroll + height {
+            app.scroll = (selected + 2).saturating_sub(height);
+        } else if selected <= app.scroll {
             app.scroll = selected.saturating_sub(1);
         }
     }

@@ -72,6 +72,40 @@ pub fn wrap(line: &str, width: usize) -> Vec<String> {
     rows
 }
 
+/// Like `wrap`, but continuation rows keep the line's indentation (plus two spaces), so a
+/// wrapped message still reads as part of its block.
+pub fn wrap_indented(line: &str, width: usize) -> Vec<String> {
+    let mut rows = wrap(line, width);
+    if rows.len() < 2 {
+        return rows;
+    }
+    let indent = plain(line).chars().take_while(|c| *c == ' ').count() + 2;
+    if indent * 2 > width {
+        return rows;
+    }
+    let first = rows.remove(0);
+    let rest: String = rows.concat();
+    let mut out = vec![first];
+    for row in wrap(&rest, width - indent) {
+        out.push(format!("{}{row}", " ".repeat(indent)));
+    }
+    out
+}
+
+/// The visible text of a line, escape sequences removed.
+fn plain(line: &str) -> String {
+    let mut out = String::new();
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            escape_sequence(c, &mut chars);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The rest of an escape sequence starting at ESC: CSI (`ESC [ ... final`) or OSC
 /// (`ESC ] ... ESC \`).
 fn escape_sequence(first: char, chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> String {
@@ -108,16 +142,7 @@ fn escape_sequence(first: char, chars: &mut std::iter::Peekable<std::str::Chars<
 
 /// Visible length of a line (escape sequences excluded).
 pub fn visible_len(line: &str) -> usize {
-    let mut n = 0;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\x1b' {
-            escape_sequence(c, &mut chars);
-        } else {
-            n += 1;
-        }
-    }
-    n
+    plain(line).chars().count()
 }
 
 #[cfg(test)]

@@ -1,0 +1,458 @@
+//! `iolings run`: one exercise of tests/workbook per verdict kind, each checked for its
+//! documented exit code, its human report and its `--json` outcome; then the failure diff and
+//! the colour rules.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{expect_code, iolings_in, test_workbook};
+use serde_json::Value;
+
+/// Run NAME on a fresh copy of the test workbook, once for a person and once with --json.
+/// Both must end with `code`; the human report must contain every `needle`; the JSON
+/// outcome must be of `kind`. Returns the parsed JSON verdict for further checks.
+#[track_caller]
+fn verdict(name: &str, code: i32, kind: &str, needles: &[&str]) -> Value {
+    let wb = test_workbook();
+    let human = expect_code(iolings_in(&wb.root).args(["run", name]), code);
+    for needle in needles {
+        assert!(
+            human.stdout.contains(needle),
+            "`run {name}` does not show {needle:?}\n{}",
+            human.both()
+        );
+    }
+    let json = expect_code(iolings_in(&wb.root).args(["run", name, "--json"]), code);
+    let verdict: Value = serde_json::from_str(&json.stdout)
+        .unwrap_or_else(|e| panic!("`run {name} --json` is not JSON ({e})\n{}", json.both()));
+    assert_eq!(verdict["exercise"], name, "{verdict:#}");
+    assert_eq!(verdict["outcome"]["kind"], kind, "{verdict:#}");
+    if kind != "passed" {
+        assert!(
+            !wb.done().contains(&name.to_string()),
+            "a failed run must not mark {name} done"
+        );
+    }
+    verdict
+}
+
+fn test_named<'a>(verdict: &'a Value, name: &str) -> &'a Value {
+    verdict["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == name)
+        .unwrap_or_else(|| panic!("no test {name} in {verdict:#}"))
+}
+
+#[test]
+fn passing_exercise_exits_0_and_is_marked_done() {
+    let wb = test_workbook();
+    let out = expect_code(iolings_in(&wb.root).args(["run", "passing"]), 0);
+    assert!(
+        out.stdout.contains("passing passed (2 tests)"),
+        "{}",
+        out.both()
+    );
+    assert!(out.stdout.contains("test_greeting"), "{}", out.both());
+    assert!(
+        out.stdout
+            .contains("Next: exercises/01_basics/crlf.py (`iolings run crlf`)"),
+        "{}",
+        out.both()
+    );
+    assert!(wb.done().contains(&"passing".to_string()));
+
+    let json = expect_code(iolings_in(&wb.root).args(["run", "passing", "--json"]), 0);
+    let v: Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(v["outcome"]["kind"], "passed");
+    let tests = v["tests"].as_array().unwrap();
+    assert_eq!(tests.len(), 2, "{v:#}");
+    assert!(tests.iter().all(|t| t["status"] == "passed"), "{v:#}");
+}
+
+#[test]
+fn failing_tests_exit_1() {
+    let v = verdict(
+        "crlf",
+        1,
+        "tests_failed",
+        &[
+            "crlf: 1 of 2 tests failed",
+            "test_read_exactly",
+            "crlf.py:10",
+        ],
+    );
+    assert_eq!(v["outcome"]["failed"], 1);
+    assert_eq!(v["outcome"]["total"], 2);
+    let failed = test_named(&v, "test_read_exactly");
+    assert_eq!(failed["status"], "failed");
+    assert_eq!(failed["assertion"]["op"], "==");
+    assert_eq!(failed["assertion"]["left"]["kind"], "str");
+    assert_eq!(failed["assertion"]["left"]["text"], "one\ntwo\n");
+    assert_eq!(failed["assertion"]["right"]["text"], "one\r\ntwo\r\n");
+    assert_eq!(test_named(&v, "test_unrelated_passes")["status"], "passed");
+}
+
+#[test]
+fn syntax_error_exits_4() {
+    let v = verdict(
+        "syntax",
+        4,
+        "compile_error",
+        &[
+            "syntax does not compile: no test ran",
+            "exercises/01_basics/syntax.py:4:",
+            "SyntaxError",
+            "def add(a, b:",
+            "^",
+        ],
+    );
+    assert_eq!(v["outcome"]["error_type"], "SyntaxError");
+    assert_eq!(v["outcome"]["line"], 4);
+    assert_eq!(v["tests"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn exception_at_import_exits_5() {
+    let v = verdict(
+        "crash",
+        5,
+        "crashed",
+        &[
+            "crash crashed while loading, before any test ran",
+            "exercises/01_basics/crash.py:4",
+            "PORT = SETTINGS[\"port\"]",
+            "KeyError: 'port'",
+        ],
+    );
+    assert_eq!(v["outcome"]["exception"]["error_type"], "KeyError");
+    assert_eq!(v["outcome"]["signal"], Value::Null);
+    assert_eq!(v["outcome"]["exception"]["traceback"][0]["line"], 4);
+}
+
+#[test]
+fn killed_by_a_signal_exits_5() {
+    let v = verdict(
+        "segfault",
+        5,
+        "crashed",
+        &[
+            "the Python process was killed by SIGSEGV",
+            "test_first_passes",
+        ],
+    );
+    assert!(
+        v["outcome"]["signal"]
+            .as_str()
+            .is_some_and(|s| s.contains("SIGSEGV")),
+        "{v:#}"
+    );
+    assert_eq!(v["outcome"]["exception"], Value::Null);
+    assert_eq!(test_named(&v, "test_first_passes")["status"], "passed");
+}
+
+#[test]
+fn endless_loop_times_out_with_exit_6() {
+    let started = Instant::now();
+    let v = verdict("forever", 6, "timed_out", &["1 s", "during test_count_up"]);
+    assert_eq!(v["outcome"]["limit_secs"], 1);
+    assert_eq!(v["outcome"]["during"], "test_count_up");
+    // Two runs of a one-second limit: the loop really was stopped.
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn sys_exit_at_import_exits_7() {
+    let v = verdict(
+        "exit_import",
+        7,
+        "exited_early",
+        &[
+            "sys.exit() (SystemExit) was called with code 0 while the file was loading",
+            "exit_import.py:5",
+        ],
+    );
+    assert_eq!(v["outcome"]["during"], "import");
+    assert_eq!(v["outcome"]["system_exit"], true);
+    assert_eq!(v["outcome"]["code"], 0);
+}
+
+#[test]
+fn sys_exit_in_a_test_exits_7() {
+    let v = verdict(
+        "exit_test",
+        7,
+        "exited_early",
+        &[
+            "sys.exit() (SystemExit) was called with code 0 during test_finish",
+            "exit_test.py:7 in finish",
+        ],
+    );
+    assert_eq!(v["outcome"]["during"], "test_finish");
+    assert_eq!(v["outcome"]["system_exit"], true);
+    assert_eq!(v["outcome"]["code"], 0);
+}
+
+#[test]
+fn os_exit_in_a_test_exits_7() {
+    let v = verdict(
+        "os_exit",
+        7,
+        "exited_early",
+        &[
+            "the Python process ended with code 0 during test_finish",
+            "os._exit()",
+        ],
+    );
+    assert_eq!(v["outcome"]["during"], "test_finish");
+    assert_eq!(v["outcome"]["system_exit"], false);
+    assert_eq!(v["outcome"]["code"], 0);
+}
+
+#[test]
+fn interpreter_that_refuses_its_arguments_could_not_run_exit_8() {
+    let v = verdict(
+        "bad_args",
+        8,
+        "could_not_run",
+        &[
+            "could not run bad_args",
+            "Python exited before the test harness started",
+            "--no-such-interpreter-flag",
+        ],
+    );
+    assert!(
+        v["outcome"]["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("--no-such-interpreter-flag")),
+        "{v:#}"
+    );
+}
+
+#[test]
+fn missing_interpreter_could_not_run_exit_8() {
+    let wb = test_workbook();
+    let out = expect_code(
+        iolings_in(&wb.root).args(["run", "passing", "--python", "/no/such/python3"]),
+        8,
+    );
+    assert!(out.stderr.contains("/no/such/python3"), "{}", out.both());
+}
+
+#[test]
+fn run_without_a_name_runs_the_current_exercise_and_moves_on() {
+    let wb = test_workbook();
+    let out = expect_code(iolings_in(&wb.root).arg("run"), 0);
+    assert!(out.stdout.contains("passing passed"), "{}", out.both());
+    assert_eq!(wb.state()["current"], "crlf");
+    let out = expect_code(iolings_in(&wb.root).arg("run"), 1);
+    assert!(
+        out.stdout.contains("crlf: 1 of 2 tests failed"),
+        "{}",
+        out.both()
+    );
+    assert!(out.stdout.contains("iolings hint crlf"), "{}", out.both());
+}
+
+// ---------------------------------------------------------------------------------------------
+// The diff of a failed str comparison.
+
+#[test]
+fn line_ending_diff_shows_the_carriage_return_and_the_fix() {
+    let wb = test_workbook();
+    let out = expect_code(iolings_in(&wb.root).args(["run", "crlf"]), 1);
+    let s = &out.stdout;
+    assert!(s.contains("- expected (right side)"), "{}", out.both());
+    assert!(
+        s.contains("- one␍"),
+        "expected side shows its \\r\n{}",
+        out.both()
+    );
+    assert!(s.contains("- two␍"), "{}", out.both());
+    assert!(s.contains("+ one\n"), "got side has no \\r\n{}", out.both());
+    assert!(s.contains("why:"), "{}", out.both());
+    assert!(s.contains("differ only in line endings"), "{}", out.both());
+    assert!(s.contains("newline=''"), "{}", out.both());
+}
+
+#[test]
+fn line_ending_diff_in_an_ascii_locale_spells_the_carriage_return() {
+    let wb = test_workbook();
+    let out = expect_code(
+        iolings_in(&wb.root)
+            .env("LC_ALL", "C")
+            .args(["run", "crlf"]),
+        1,
+    );
+    let s = &out.stdout;
+    assert!(s.contains("- one\\r"), "{}", out.both());
+    assert!(s.contains("newline=''"), "{}", out.both());
+    assert!(s.is_ascii(), "ASCII locale, ASCII output\n{}", out.both());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Colours: only on a terminal, never with NO_COLOR.
+
+fn has_escape(text: &str) -> bool {
+    text.contains('\x1b')
+}
+
+#[test]
+fn piped_output_has_no_escape_sequences() {
+    let wb = test_workbook();
+    for args in [&["run", "crlf"][..], &["list"], &["hint", "crlf"]] {
+        let code = if args[0] == "run" { 1 } else { 0 };
+        let out = expect_code(iolings_in(&wb.root).args(args), code);
+        assert!(!has_escape(&out.stdout), "{args:?}\n{}", out.both());
+        assert!(!has_escape(&out.stderr), "{args:?}\n{}", out.both());
+    }
+    let out = expect_code(iolings_in(&wb.root).args(["run", "nope_xyz"]), 2);
+    assert!(!has_escape(&out.stderr), "{}", out.both());
+}
+
+#[test]
+fn no_color_and_color_never_are_plain_even_when_piped() {
+    let wb = test_workbook();
+    let out = expect_code(
+        iolings_in(&wb.root)
+            .env("NO_COLOR", "1")
+            .args(["run", "crlf"]),
+        1,
+    );
+    assert!(
+        !has_escape(&out.stdout) && !has_escape(&out.stderr),
+        "{}",
+        out.both()
+    );
+    let out = expect_code(
+        iolings_in(&wb.root).args(["--color", "never", "run", "crlf"]),
+        1,
+    );
+    assert!(
+        !has_escape(&out.stdout) && !has_escape(&out.stderr),
+        "{}",
+        out.both()
+    );
+}
+
+#[test]
+fn color_always_forces_escape_sequences_when_piped() {
+    // The other colour tests would pass vacuously if iolings never coloured anything.
+    let wb = test_workbook();
+    let out = expect_code(
+        iolings_in(&wb.root).args(["--color", "always", "run", "crlf"]),
+        1,
+    );
+    assert!(has_escape(&out.stdout), "{}", out.both());
+}
+
+/// Run iolings on a pseudo-terminal and return everything it printed.
+fn on_a_terminal(root: &std::path::Path, envs: &[(&str, &str)], args: &[&str]) -> String {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_iolings"));
+    for var in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "IOLINGS_NO_LINKS"] {
+        cmd.env_remove(var);
+    }
+    cmd.env("LC_ALL", "C.UTF-8").env("TERM", "xterm-256color");
+    cmd.envs(envs.iter().copied());
+    cmd.arg("--workbook").arg(root).args(args);
+    let mut session = expectrl::Session::spawn(cmd).expect("spawn on a pty");
+    session.set_expect_timeout(Some(Duration::from_secs(60)));
+    let seen = session.expect(expectrl::Eof).expect("output until EOF");
+    String::from_utf8_lossy(seen.as_bytes()).into_owned()
+}
+
+#[test]
+fn terminal_output_is_coloured_unless_no_color_is_set() {
+    let wb = test_workbook();
+    let coloured = on_a_terminal(&wb.root, &[], &["run", "crlf"]);
+    assert!(coloured.contains("1 of 2 tests failed"), "{coloured}");
+    assert!(has_escape(&coloured), "a terminal gets colours\n{coloured}");
+
+    let plain = on_a_terminal(&wb.root, &[("NO_COLOR", "1")], &["run", "crlf"]);
+    assert!(plain.contains("1 of 2 tests failed"), "{plain}");
+    assert!(
+        !has_escape(&plain),
+        "NO_COLOR=1 means no escapes at all\n{plain:?}"
+    );
+
+    let never = on_a_terminal(&wb.root, &[], &["--color", "never", "run", "crlf"]);
+    assert!(never.contains("1 of 2 tests failed"), "{never}");
+    assert!(!has_escape(&never), "--color never\n{never:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names.
+
+#[test]
+fn unknown_exercise_exits_2_with_a_suggestion() {
+    let wb = test_workbook();
+    let out = expect_code(iolings_in(&wb.root).args(["run", "pasing"]), 2);
+    assert!(
+        out.stderr.contains("no exercise named `pasing`"),
+        "{}",
+        out.both()
+    );
+    assert!(
+        out.stderr.contains("did you mean `passing`?"),
+        "{}",
+        out.both()
+    );
+    for args in [
+        &["hint", "crfl"][..],
+        &["solution", "crfl"],
+        &["reset", "crfl", "--yes"],
+    ] {
+        let out = expect_code(iolings_in(&wb.root).args(args), 2);
+        assert!(
+            out.stderr.contains("did you mean `crlf`?"),
+            "{args:?}\n{}",
+            out.both()
+        );
+    }
+}
+
+#[test]
+fn far_off_exercise_name_exits_2_without_a_suggestion() {
+    let wb = test_workbook();
+    let out = expect_code(
+        iolings_in(&wb.root).args(["run", "completely_unrelated"]),
+        2,
+    );
+    assert!(out.stderr.contains("no exercise named"), "{}", out.both());
+    assert!(!out.stderr.contains("did you mean"), "{}", out.both());
+    assert!(out.stderr.contains("iolings list"), "{}", out.both());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let wb = test_workbook();
+    expect_code(iolings_in(&wb.root).args(["run", "--no-such-flag"]), 2);
+    expect_code(iolings_in(&wb.root).arg("no-such-command"), 2);
+}
+
+#[test]
+fn help_documents_the_exit_codes() {
+    let out = expect_code(common::iolings().arg("--help"), 0);
+    for line in [
+        "0 passed",
+        "1 tests failed",
+        "3 workbook error",
+        "4 compile error",
+        "5 crashed",
+        "6 timed out",
+        "7 exited early",
+        "8 could not run",
+    ] {
+        assert!(
+            out.stdout.contains(line),
+            "--help lacks {line:?}\n{}",
+            out.both()
+        );
+    }
+}

@@ -1,0 +1,2 @@
+def test_x():
+    x = "]0;pwned[2J" +
