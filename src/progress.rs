@@ -111,14 +111,26 @@ fn forget_unknown(state: &mut State, workbook: &Workbook) {
 }
 
 fn set_aside(path: &Path, why: &str) -> String {
-    let aside = path.with_extension(format!(
-        "corrupt-{}.json",
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs())
-    ));
-    match std::fs::rename(path, &aside) {
-        Ok(()) => format!(
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    // A name nobody has: claim it with a hard link (fails if taken), then drop the old name.
+    let claimed = (0..1000).find_map(|n| {
+        let suffix = if n == 0 {
+            String::new()
+        } else {
+            format!("-{n}")
+        };
+        let aside = path.with_extension(format!("corrupt-{stamp}{suffix}.json"));
+        match std::fs::hard_link(path, &aside) {
+            Ok(()) => Some(std::fs::remove_file(path).map(|_| aside)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => None,
+            Err(e) => Some(Err(e)),
+        }
+    });
+    let result = claimed.unwrap_or_else(|| Err(std::io::Error::other("no free name")));
+    match result {
+        Ok(aside) => format!(
             "the progress file {} was unreadable ({why}); it was kept as {} and progress starts afresh. `iolings verify` marks the exercises you have already solved as done again.",
             path.display(),
             aside.display()

@@ -212,6 +212,14 @@ fn orphans(workbook: &Workbook) -> Vec<String> {
             }
         }
     }
+    for exercise in &workbook.exercises {
+        if !workbook.exercise_path(exercise).is_file() {
+            problems.push(format!(
+                "{}: the exercise file is missing",
+                exercise.relative_path().display()
+            ));
+        }
+    }
     for lesson in &workbook.lessons {
         let exercises: Vec<&Exercise> = workbook
             .exercises

@@ -4,6 +4,7 @@ use crate::cli::GlobalArgs;
 use crate::exit;
 use crate::render;
 use crate::runner::process::{self, Cancel};
+use crate::runner::verdict::Outcome;
 
 pub fn run(g: &GlobalArgs, name: Option<&str>, json: bool) -> anyhow::Result<u8> {
     let (workbook, mut progress) = super::load_with_progress(g)?;
@@ -25,38 +26,39 @@ pub fn run(g: &GlobalArgs, name: Option<&str>, json: bool) -> anyhow::Result<u8>
         eprintln!("interrupted: the run was stopped and its sandbox removed");
         return Ok(exit::INTERRUPTED);
     };
+    let was_current = progress.state.current.as_deref() == Some(exercise.name.as_str());
     progress.set_done(&exercise.name, verdict.passed());
+    let next = progress
+        .first_pending(&workbook)
+        .map(|i| &workbook.exercises[i]);
+    // A failing exercise becomes current; passing the current one moves on to the next.
+    if !verdict.passed() {
+        progress.state.current = Some(exercise.name.clone());
+    } else if let Some(next) = next.filter(|_| name.is_none() || was_current) {
+        progress.state.current = Some(next.name.clone());
+    }
+    progress.save()?;
     if json {
         println!("{}", serde_json::to_string_pretty(&verdict)?);
-        progress.save()?;
         return Ok(exit::for_outcome(&verdict.outcome));
     }
     let display = super::display(&exercise.relative_path());
     print!("{}", render::verdict::render(&verdict, &file, &display));
-    if verdict.passed() {
-        if let Some(next) = progress.first_pending(&workbook) {
-            let next = &workbook.exercises[next];
-            if name.is_none() || progress.state.current.as_deref() == Some(exercise.name.as_str()) {
-                progress.state.current = Some(next.name.clone());
-            }
-            println!(
-                "\nNext: {} (`iolings run {}`)",
-                next.relative_path().display(),
-                next.name
-            );
-        } else {
-            println!(
-                "\nEvery exercise is done. {}",
-                workbook.final_message.trim()
-            );
+    match (&verdict.outcome, next) {
+        (Outcome::Passed, Some(next)) => println!(
+            "\nNext: {} (`iolings run {}`)",
+            next.relative_path().display(),
+            next.name
+        ),
+        (Outcome::Passed, None) => println!(
+            "\nEvery exercise is done. {}",
+            workbook.final_message.trim()
+        ),
+        (Outcome::CouldNotRun { .. }, _) => {}
+        _ if progress.hints_shown(&exercise.name) == 0 => {
+            println!("\nStuck? `iolings hint {}` shows a hint.", exercise.name)
         }
-    } else {
-        progress.state.current = Some(exercise.name.clone());
-        let shown = progress.hints_shown(&exercise.name);
-        if shown == 0 {
-            println!("\nStuck? `iolings hint {}` shows a hint.", exercise.name);
-        }
+        _ => {}
     }
-    progress.save()?;
     Ok(exit::for_outcome(&verdict.outcome))
 }

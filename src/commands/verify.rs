@@ -165,7 +165,7 @@ pub fn junit(workbook: &Workbook, verdicts: &[Verdict], elapsed: u64) -> String 
 
 fn xml(text: &str) -> String {
     text.chars()
-        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .map(|c| if xml_allowed(c) { c } else { '\u{fffd}' })
         .map(|c| match c {
             '&' => "&amp;".to_string(),
             '<' => "&lt;".to_string(),
@@ -174,4 +174,9 @@ fn xml(text: &str) -> String {
             c => c.to_string(),
         })
         .collect()
+}
+
+/// The characters XML 1.0 allows in a document.
+fn xml_allowed(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
 }

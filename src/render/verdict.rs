@@ -69,9 +69,14 @@ pub fn render(verdict: &Verdict, file: &Path, display_path: &str) -> String {
                 }
                 (None, signal) => {
                     let signal = signal.as_deref().unwrap_or("a signal");
+                    let during = crash
+                        .during
+                        .as_deref()
+                        .map(|t| format!(" during {t}"))
+                        .unwrap_or_default();
                     let _ = writeln!(
                         out,
-                        "{} {}: the Python process was killed by {signal}  {}",
+                        "{} {}: the Python process was killed by {signal}{during}  {}",
                         s.fail.red().bold(),
                         verdict.exercise.bold(),
                         place.dimmed()

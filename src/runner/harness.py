@@ -26,19 +26,21 @@ This file is stdlib-only and must keep working under ``-W error`` and
 ``-X warn_default_encoding``: every open() here names its encoding.
 """
 
-import ast
+import _ast
 import io
-import json
-import operator
 import os
 import sys
 import time
-import types
+
+# Only cheap modules are imported up front: every millisecond here is paid on every save.
+# (`ast`, `json`, `traceback` and `operator` together cost ~30 ms at start-up, so the harness
+# walks `_ast` nodes, encodes its JSON and trims tracebacks itself.)
 
 # Captured before any learner code runs, so monkeypatching cannot reach the reporter.
 _os_write = os.write
-_json_dumps = json.dumps
 _perf = time.perf_counter
+_str, _repr, _len, _isinstance = str, repr, len, isinstance
+_ModuleType, _FunctionType = type(sys), type(lambda: None)
 
 TEXT_CAP = 64 * 1024  # characters kept per captured stream or compared value
 REPR_CAP = 2 * 1024
@@ -61,11 +63,49 @@ _CHANNEL, _TOKEN = _take_channel()
 _PLAIN = []  # records kept for the plain report when there is no channel
 
 
+def _json(value):
+    """JSON for the records: dicts, lists, str, int, float, bool, None. ASCII only."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if _isinstance(value, _str):
+        return _json_str(value)
+    if _isinstance(value, (int, float)):
+        return _repr(value)
+    if _isinstance(value, dict):
+        return "{" + ",".join(_json_str(k) + ":" + _json(v) for k, v in value.items()) + "}"
+    return "[" + ",".join(_json(v) for v in value) + "]"
+
+
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _json_str(text):
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return '"' + text + '"'
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif 32 <= code < 127:
+            out.append(ch)
+        elif code < 0x10000:
+            out.append("\\u%04x" % code)
+        else:
+            code -= 0x10000
+            out.append("\\u%04x\\u%04x" % (0xD800 | (code >> 10), 0xDC00 | (code & 0x3FF)))
+    return '"' + "".join(out) + '"'
+
+
 def _send(record):
     if _CHANNEL is None:
         _PLAIN.append(record)
         return
-    data = (_json_dumps(record, ensure_ascii=True) + "\n").encode("ascii")
+    data = (_json(record) + "\n").encode("ascii")
     while data:
         written = _os_write(_CHANNEL, data)
         data = data[written:]
@@ -75,46 +115,61 @@ def _send(record):
 # Assertion rewriting: `assert a == b` reports both sides, as pytest does.
 
 _OPS = {
-    ast.Eq: ("==", operator.eq),
-    ast.NotEq: ("!=", operator.ne),
-    ast.Lt: ("<", operator.lt),
-    ast.LtE: ("<=", operator.le),
-    ast.Gt: (">", operator.gt),
-    ast.GtE: (">=", operator.ge),
-    ast.Is: ("is", operator.is_),
-    ast.IsNot: ("is not", operator.is_not),
-    ast.In: ("in", lambda a, b: a in b),
-    ast.NotIn: ("not in", lambda a, b: a not in b),
+    _ast.Eq: ("==", lambda a, b: a == b),
+    _ast.NotEq: ("!=", lambda a, b: a != b),
+    _ast.Lt: ("<", lambda a, b: a < b),
+    _ast.LtE: ("<=", lambda a, b: a <= b),
+    _ast.Gt: (">", lambda a, b: a > b),
+    _ast.GtE: (">=", lambda a, b: a >= b),
+    _ast.Is: ("is", lambda a, b: a is b),
+    _ast.IsNot: ("is not", lambda a, b: a is not b),
+    _ast.In: ("in", lambda a, b: a in b),
+    _ast.NotIn: ("not in", lambda a, b: a not in b),
 }
 _OP_FUNCS = {symbol: func for symbol, func in _OPS.values()}
+_LOCATION = ("lineno", "col_offset", "end_lineno", "end_col_offset")
 
 
-class _AssertRewriter(ast.NodeTransformer):
-    """Turns `assert L op R, msg` into `__iolings_compare__(L, "op", R, lambda: msg)`."""
+def _rewrite(node):
+    """Turn every `assert L op R, msg` in the tree into
+    `__iolings_compare__(L, "op", R, lambda: msg)`, in place; returns the (new) node."""
+    for field in node._fields:
+        value = getattr(node, field, None)
+        if _isinstance(value, list):
+            for i, item in enumerate(value):
+                if _isinstance(item, _ast.AST):
+                    value[i] = _rewrite(item)
+        elif _isinstance(value, _ast.AST):
+            setattr(node, field, _rewrite(value))
+    if _isinstance(node, _ast.Assert):
+        return _rewrite_assert(node)
+    return node
 
-    def visit_Assert(self, node):
-        test = node.test
-        if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
-            return node
-        entry = _OPS.get(type(test.ops[0]))
-        if entry is None:
-            return node
-        if node.msg is None:
-            msg = ast.Constant(value=None)
-        else:
-            no_args = ast.arguments(
-                posonlyargs=[], args=[], vararg=None, kwonlyargs=[], kw_defaults=[],
-                kwarg=None, defaults=[],
-            )
-            msg = ast.Lambda(args=no_args, body=node.msg)
-        call = ast.Call(
-            func=ast.Name(id="__iolings_compare__", ctx=ast.Load()),
-            args=[test.left, ast.Constant(value=entry[0]), test.comparators[0], msg],
-            keywords=[],
-        )
-        new = ast.Expr(value=call)
-        ast.copy_location(new, node)
-        return ast.fix_missing_locations(new)
+
+def _rewrite_assert(node):
+    test = node.test
+    if not (_isinstance(test, _ast.Compare) and _len(test.ops) == 1):
+        return node
+    entry = _OPS.get(type(test.ops[0]))
+    if entry is None:
+        return node
+    if node.msg is None:
+        msg = _located(_ast.Constant(value=None), node)
+    else:
+        no_args = _ast.arguments(posonlyargs=[], args=[], vararg=None, kwonlyargs=[],
+                                 kw_defaults=[], kwarg=None, defaults=[])
+        msg = _located(_ast.Lambda(args=no_args, body=node.msg), node)
+    func = _located(_ast.Name(id="__iolings_compare__", ctx=_ast.Load()), node)
+    op = _located(_ast.Constant(value=entry[0]), node)
+    call = _located(_ast.Call(func=func, args=[test.left, op, test.comparators[0], msg],
+                              keywords=[]), node)
+    return _located(_ast.Expr(value=call), node)
+
+
+def _located(new, old):
+    for attr in _LOCATION:
+        setattr(new, attr, getattr(old, attr, None))
+    return new
 
 
 def _short_repr(value):
@@ -136,7 +191,7 @@ def _describe(value):
         kind = "bytes"
         text = "\n".join(repr(bytes(line))[2:-1] for line in bytes(value).split(b"\n"))
     elif isinstance(value, (list, tuple, dict, set, frozenset)):
-        import pprint
+        import pprint  # only on a failing comparison of containers
 
         kind = type(value).__name__
         if kind in ("tuple", "frozenset"):
@@ -210,13 +265,18 @@ def _capture_stream():
 # Tracebacks trimmed to the learner's file.
 
 
-def _frames(tb, path):
-    import traceback
+_SOURCE_LINES = []  # the exercise's lines, for the code shown with each frame
 
+
+def _frames(tb, path):
     frames = []
-    for frame in traceback.extract_tb(tb):
-        if frame.filename == path:
-            frames.append({"line": frame.lineno, "func": frame.name, "code": frame.line or ""})
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename == path:
+            line = tb.tb_lineno
+            text = _SOURCE_LINES[line - 1].strip() if 0 < line <= _len(_SOURCE_LINES) else ""
+            frames.append({"line": line, "func": code.co_name, "code": text})
+        tb = tb.tb_next
     return frames
 
 
@@ -245,8 +305,9 @@ def _exception_message(exc):
 def _compile(path):
     with open(path, "rb") as f:
         source = f.read()
+    _SOURCE_LINES.extend(source.decode("utf-8", errors="replace").splitlines())
     try:
-        tree = ast.parse(source, filename=path)
+        tree = compile(source, path, "exec", _ast.PyCF_ONLY_AST, dont_inherit=True)
     except (SyntaxError, ValueError) as exc:
         record = {"event": "compile_error", "type": type(exc).__name__,
                   "message": getattr(exc, "msg", None) or str(exc)}
@@ -256,8 +317,7 @@ def _compile(path):
                           text=(exc.text or "").rstrip("\n"))
         _send(record)
         return None
-    tree = _AssertRewriter().visit(tree)
-    return compile(tree, path, "exec", dont_inherit=True)
+    return compile(_rewrite(tree), path, "exec", dont_inherit=True)
 
 
 def _exit_code(exc):
@@ -278,7 +338,9 @@ def _leave_early(exc, during, path):
 
 def _import(code, path):
     name = os.path.splitext(os.path.basename(path))[0]
-    module = types.ModuleType(name)
+    if name in getattr(sys, "stdlib_module_names", ()) or name in sys.modules:
+        name = "exercise_" + name  # an exercise called `tempfile` must not replace the real one
+    module = _ModuleType(name)
     module.__file__ = path
     module.__dict__["__iolings_compare__"] = __iolings_compare__
     module.__dict__["__builtins__"] = __builtins__
@@ -299,7 +361,7 @@ def _discover(module):
     """Test callables in file order: module-level test_* functions and TestCase methods."""
     found = []
     for name, obj in list(vars(module).items()):
-        if name.startswith("test") and isinstance(obj, types.FunctionType) \
+        if name.startswith("test") and isinstance(obj, _FunctionType) \
                 and obj.__module__ == module.__name__:
             found.append((obj.__code__.co_firstlineno, name, obj, None))
         elif isinstance(obj, type) and "unittest" in sys.modules \
@@ -316,16 +378,26 @@ def _discover(module):
 
 
 def _call_function(func):
-    import inspect
-
     kwargs = {}
-    params = inspect.signature(func).parameters
-    if "tmp_path" in params:
+    code = func.__code__
+    if "tmp_path" in code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]:
         import pathlib
-        import tempfile
 
-        kwargs["tmp_path"] = pathlib.Path(tempfile.mkdtemp(prefix="tmp_path_", dir=os.getcwd()))
+        kwargs["tmp_path"] = pathlib.Path(_fresh_dir())
     func(**kwargs)
+
+
+def _fresh_dir():
+    """A new empty directory in the sandbox, like pytest's tmp_path."""
+    base = os.getcwd()
+    n = 0
+    while True:
+        path = os.path.join(base, "tmp_path_%d" % n)
+        try:
+            os.mkdir(path)
+            return path
+        except FileExistsError:
+            n += 1
 
 
 def _call_testcase(cls, method):
@@ -426,7 +498,7 @@ def _plain_report():
                         print("    [%s] %s" % (stream, record[stream].rstrip()),
                               file=sys.__stderr__)
         elif event not in ("start", "test_start"):
-            print(_json_dumps(record), file=sys.__stderr__)
+            print(_json(record), file=sys.__stderr__)
 
 
 def main(argv):
@@ -438,7 +510,7 @@ def main(argv):
     code = _compile(path)
     if code is None:
         _finish(1)
-    sys.path.insert(0, os.path.dirname(path))
+    sys.path.append(os.path.dirname(path))  # after the stdlib: fixtures never shadow it
     module = _import(code, path)
     tests = _discover(module)
     passed = 0

@@ -23,12 +23,10 @@ import errno as _errno
 import gc
 import io
 import os
-import pathlib
-import pickle
-import signal
-import subprocess
 import sys
-import warnings
+
+# pickle, signal, subprocess, pathlib and warnings are imported where used: most exercises need
+# only one helper, and every import here delays every run.
 
 _real_open = builtins.open
 _real_io_open = io.open
@@ -318,6 +316,9 @@ def run_killed(fn, *args, at=None, after_bytes=None, timeout=10, **kwargs):
     flushed to the file first, so a non-atomic writer leaves a torn file, as a crash would.
     With neither, fn simply runs in the child. Returns a ChildOutcome.
     """
+    import pickle
+    import signal
+
     if at not in (None, "replace"):
         raise ValueError("at= must be None or 'replace'")
     read_end, write_end = os.pipe()
@@ -349,6 +350,7 @@ def run_killed(fn, *args, at=None, after_bytes=None, timeout=10, **kwargs):
 
 
 def _wait_with_timeout(pid, timeout):
+    import signal
     import time
 
     deadline = time.monotonic() + timeout
@@ -363,6 +365,9 @@ def _wait_with_timeout(pid, timeout):
 
 
 def _child_main(write_end, fn, args, kwargs, at, after_bytes):
+    import pickle
+    import signal
+
     hooks = _Hooks()
     report = {"events": hooks.events}
     written = [0]
@@ -434,6 +439,8 @@ def peak_memory(fn, *args, **kwargs):
 @contextlib.contextmanager
 def no_leaked_files():
     """Fail if a file opened in the block is left open (garbage-collected unclosed)."""
+    import warnings
+
     gc.collect()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ResourceWarning)
@@ -452,6 +459,8 @@ def run_python(code, env=None, cwd=None, timeout=20, args=()):
     For example env={"LC_ALL": "C", "PYTHONUTF8": "0"} shows what a program does on a server
     whose locale is not UTF-8. Returns subprocess.CompletedProcess with text stdout/stderr.
     """
+    import subprocess
+
     child_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"),
                  "PYTHONDONTWRITEBYTECODE": "1"}
     if env:
@@ -463,6 +472,8 @@ def run_python(code, env=None, cwd=None, timeout=20, args=()):
 
 def make_file(path, megabytes, line="the quick brown fox jumps over the lazy dog 0123456789\n"):
     """Write a text file of about `megabytes` MB made of `line` repeated; returns its Path."""
+    import pathlib
+
     path = pathlib.Path(path)
     block = (line * max(1, (1 << 16) // len(line))).encode("utf-8")
     target = megabytes * 1024 * 1024

@@ -82,8 +82,10 @@ impl Runner {
         let sandbox = Sandbox::create(source, &exercise.file_name(), &fixtures)?;
         let token = run_token();
         let mut command = Command::new(&self.python.executable);
+        // -B: no bytecode files. -S: no site module: exercises use the standard library only,
+        // and site-packages' .pth hooks cost tens of milliseconds per start on some machines.
         command
-            .arg("-B")
+            .args(["-B", "-S"])
             .args(&exercise.python_args)
             .arg(sandbox.harness())
             .arg(exercise.file_name())
@@ -150,6 +152,7 @@ fn classify(name: &str, limit_secs: u64, child: ChildOutcome, report: Report) ->
             exception: Some(exception),
             signal: None,
             exit_code: child.code(),
+            during: None,
         })
     } else if let Some((code, during, traceback)) = report.exit {
         Outcome::ExitedEarly {
@@ -163,13 +166,13 @@ fn classify(name: &str, limit_secs: u64, child: ChildOutcome, report: Report) ->
             exception: None,
             signal: Some(signal_name(signal)),
             exit_code: None,
+            during: report.running.clone(),
         })
     } else if !report.started {
         Outcome::CouldNotRun {
             reason: format!(
-                "Python exited before the test harness started (exit code {}): {}",
-                child.code().unwrap_or(-1),
-                first_lines(&child.stderr.text, 5)
+                "Python exited (code {}) before the test harness started; its error output is below. Check the exercise's python_args and env in info.toml.",
+                child.code().unwrap_or(-1)
             ),
         }
     } else {
@@ -187,15 +190,6 @@ fn classify(name: &str, limit_secs: u64, child: ChildOutcome, report: Report) ->
         stdout: child.stdout,
         stderr: child.stderr,
         duration_ms: child.elapsed.as_millis() as u64,
-    }
-}
-
-fn first_lines(text: &str, n: usize) -> String {
-    let lines: Vec<&str> = text.trim().lines().take(n).collect();
-    if lines.is_empty() {
-        "(no output)".into()
-    } else {
-        lines.join("\n")
     }
 }
 
@@ -245,7 +239,7 @@ impl Runner {
         let sandbox = Sandbox::create(empty.path(), "probe.py", &[])?;
         let mut command = Command::new(&self.python.executable);
         command
-            .args(["-B", "-c", PROBE])
+            .args(["-B", "-S", "-c", PROBE])
             .arg(outside)
             .current_dir(&sandbox.work)
             .env_clear()

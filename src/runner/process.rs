@@ -204,6 +204,8 @@ fn collect(
         Stream::new(File::from(report), REPORT_CAP),
     ];
     let pid = child.id();
+    // Polled with the pipes, so the loop wakes the moment the interpreter exits.
+    let exit_fd = pidfd(pid);
     let deadline = started + timeout;
     let (mut timed_out, mut cancelled) = (false, false);
     let mut exited_at: Option<Instant> = None;
@@ -227,7 +229,7 @@ fn collect(
             Some(at) if all_closed || now.duration_since(at) > DRAIN_GRACE => break,
             _ => {}
         }
-        poll_streams(&mut streams);
+        poll_streams(&mut streams, exit_fd.as_ref());
     }
     let status = child.wait().context("could not wait for the interpreter")?;
     let elapsed = started.elapsed();
@@ -258,8 +260,21 @@ fn has_exited(pid: u32) -> bool {
     }
 }
 
-fn poll_streams(streams: &mut [Stream; 3]) {
-    let mut fds: Vec<libc::pollfd> = Vec::with_capacity(3);
+/// A descriptor that becomes readable when `pid` exits (Linux 5.3+), if the kernel has it.
+#[cfg(target_os = "linux")]
+fn pidfd(pid: u32) -> Option<OwnedFd> {
+    // SAFETY: pidfd_open returns a new descriptor we then own, or -1.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid as libc::pid_t, 0) };
+    (fd >= 0).then(|| unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
+}
+
+#[cfg(not(target_os = "linux"))]
+fn pidfd(_pid: u32) -> Option<OwnedFd> {
+    None
+}
+
+fn poll_streams(streams: &mut [Stream; 3], exit_fd: Option<&OwnedFd>) {
+    let mut fds: Vec<libc::pollfd> = Vec::with_capacity(4);
     let mut which: Vec<usize> = Vec::with_capacity(3);
     for (i, s) in streams.iter().enumerate() {
         if s.open {
@@ -270,6 +285,13 @@ fn poll_streams(streams: &mut [Stream; 3]) {
             });
             which.push(i);
         }
+    }
+    if let Some(fd) = exit_fd {
+        fds.push(libc::pollfd {
+            fd: fd.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        });
     }
     // SAFETY: fds points to `fds.len()` valid pollfd structs.
     let ready = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, POLL_SLICE_MS) };

@@ -94,6 +94,8 @@ pub struct Crash {
     /// The signal that killed the interpreter (e.g. "SIGSEGV"), if any.
     pub signal: Option<String>,
     pub exit_code: Option<i32>,
+    /// The test that was running when a signal ended the interpreter.
+    pub during: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

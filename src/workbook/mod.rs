@@ -356,7 +356,9 @@ impl Validator<'_> {
         let lesson_path = self.root.join("exercises").join(lesson_dir);
         for (kind, dir) in [("exercise", "exercises"), ("solution", "solutions")] {
             let rel = Path::new(dir).join(lesson_dir).join(format!("{name}.py"));
-            if is_valid_name(name) && !self.root.join(&rel).is_file() {
+            // A learner who deleted an exercise must still be able to `reset` it.
+            let restorable = kind == "exercise" && embedded::file(&rel).is_some();
+            if is_valid_name(name) && !self.root.join(&rel).is_file() && !restorable {
                 self.problem(
                     ex.name.span().start,
                     format!("{kind} file {} is missing", rel.display()),

@@ -179,3 +179,17 @@ pub fn exercise_names(root: &Path) -> Vec<String> {
         .map(|r| r["name"].as_str().unwrap().to_string())
         .collect()
 }
+
+/// The exercises of tests/workbook in order, with the outcome kind each ends in as shipped.
+pub const TEST_WORKBOOK: &[(&str, &str)] = &[
+    ("passing", "passed"),
+    ("crlf", "tests_failed"),
+    ("syntax", "compile_error"),
+    ("crash", "crashed"),
+    ("segfault", "crashed"),
+    ("forever", "timed_out"),
+    ("exit_import", "exited_early"),
+    ("exit_test", "exited_early"),
+    ("os_exit", "exited_early"),
+    ("bad_args", "could_not_run"),
+];

@@ -2,6 +2,7 @@
 gone, cwd /, sleeping forever. The subreaper must find it and kill it."""
 
 import os
+import subprocess
 import time
 
 
@@ -28,3 +29,11 @@ def test_daemon_and_fail():
     os.kill(pid, 0)  # alive
     assert os.getsid(pid) != os.getsid(0)
     assert pid == 0, "the daemon is running"
+
+
+def test_flooding_daemon_and_fail():
+    # `yes` in a session of its own, writing to the run's stdout pipe until it is killed.
+    flood = subprocess.Popen(["yes", "flood"], start_new_session=True)
+    os.write(1, b"DAEMON_PID=%d\n" % flood.pid)
+    time.sleep(0.2)
+    assert flood.poll() == 0, "still flooding"
