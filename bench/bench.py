@@ -22,7 +22,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "target/release/iolings"))
 EXERCISE = "reading1"
 LESSON = "01_reading_files"
-REPEAT = 21
+REPEAT = 31
 
 BARE_RUNNER = """
 import sys, types
@@ -85,7 +85,8 @@ def bench_run(wb):
     same = ["-S", *flags]
     exe = real_python()
     subprocess.run([BIN, "--workbook", wb, "run", EXERCISE], stdout=subprocess.DEVNULL)  # warm the cache
-    ours, bare_real, bare_shim, bare_same = [], [], [], []
+    ours, bare_real, bare_shim, bare_same, unprotected = [], [], [], [], []
+    off = dict(os.environ, IOLINGS_PROTECTIONS="off")
     for _ in range(REPEAT):
         t, code = timed([BIN, "--workbook", wb, "run", EXERCISE])
         assert code == 0, "the solved exercise should pass"
@@ -97,6 +98,8 @@ def bench_run(wb):
         bare_shim.append(t)
         t, _ = timed([exe, *same, "-c", BARE_RUNNER, EXERCISE + ".py", lib], cwd=bare)
         bare_same.append(t)
+        t, _ = timed([BIN, "--workbook", wb, "run", EXERCISE], env=off)
+        unprotected.append(t)
     shutil.rmtree(bare)
     o, r, s, m = median_ms(ours), median_ms(bare_real), median_ms(bare_shim), median_ms(bare_same)
     print(f"run {EXERCISE} (solved), median of {REPEAT}:")
@@ -104,6 +107,8 @@ def bench_run(wb):
     print(f"  bare real interpreter            {r:7.1f} ms   ratio {o / r:.2f}x (target <= 1.25x)")
     print(f"  bare python3 from PATH           {s:7.1f} ms   ratio {o / s:.2f}x")
     print(f"  bare, same interpreter flags -S  {m:7.1f} ms   ratio {o / m:.2f}x")
+    u = median_ms(unprotected)
+    print(f"  iolings run, protections off     {u:7.1f} ms   protections add {o - u:+.1f} ms (target < 5 ms)")
 
 
 def bench_verify(wb):

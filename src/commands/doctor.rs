@@ -22,7 +22,10 @@ pub fn doctor(g: &GlobalArgs) -> anyhow::Result<u8> {
                 "{} lessons, {} exercises in {}",
                 w.lessons.len(),
                 w.exercises.len(),
-                w.root.display()
+                w.root
+                    .canonicalize()
+                    .unwrap_or_else(|_| w.root.clone())
+                    .display()
             ),
         ),
         Err(e) => {
@@ -70,7 +73,17 @@ pub fn doctor(g: &GlobalArgs) -> anyhow::Result<u8> {
         ),
     );
     if let Ok(p) = python {
-        let runner = Runner::new(p);
+        let runner = Runner::new(p, None);
+        if !runner.protections.rlimits {
+            problems += 1;
+            line(
+                false,
+                &format!(
+                    "{}=off: Landlock, resource limits and the subreaper are switched off",
+                    crate::runner::PROTECTIONS_ENV
+                ),
+            );
+        }
         match runner.protections.landlock_abi {
             Some(abi) => line(
                 true,

@@ -92,7 +92,7 @@ pub fn python_cache(workbook: &Workbook) -> PathBuf {
 pub fn runner(g: &GlobalArgs, workbook: &Workbook) -> anyhow::Result<Runner> {
     let python = python::discover(g.python.as_deref(), Some(&python_cache(workbook)))
         .map_err(|e| coded(exit::COULD_NOT_RUN, format!("{e:#}")))?;
-    let runner = Runner::new(python);
+    let runner = Runner::new(python, Some(&workbook.root.join(STATE_DIR).join("cache")));
     if runner.protections.landlock_abi.is_none() {
         warn_once_without_landlock(workbook);
     }

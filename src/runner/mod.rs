@@ -2,6 +2,7 @@
 //! It knows nothing of terminals; rendering reads the verdict it returns.
 
 pub mod confine;
+pub mod harness;
 pub mod pool;
 pub mod process;
 pub mod protocol;
@@ -30,13 +31,28 @@ use verdict::{Crash, Outcome, TestStatus, Verdict};
 pub struct Protections {
     pub landlock_abi: Option<i64>,
     pub subreaper: bool,
+    /// Resource limits (CPU, file size, memory, core dumps).
+    pub rlimits: bool,
 }
+
+/// `IOLINGS_PROTECTIONS=off` turns off Landlock, the rlimits and the subreaper so the
+/// benchmark can measure what they cost. The sandbox directory, the process group and the
+/// timeout stay: they are what makes a run a run.
+pub const PROTECTIONS_ENV: &str = "IOLINGS_PROTECTIONS";
 
 impl Protections {
     pub fn detect() -> Self {
+        if std::env::var(PROTECTIONS_ENV).is_ok_and(|v| v == "off") {
+            return Protections {
+                landlock_abi: None,
+                subreaper: false,
+                rlimits: false,
+            };
+        }
         Protections {
             landlock_abi: confine::landlock_abi(),
             subreaper: confine::become_subreaper(),
+            rlimits: true,
         }
     }
 }
@@ -45,13 +61,18 @@ impl Protections {
 pub struct Runner {
     pub python: Python,
     pub protections: Protections,
+    /// The precompiled harness folder, when one could be made.
+    harness_cache: Option<std::path::PathBuf>,
 }
 
 impl Runner {
-    pub fn new(python: Python) -> Self {
+    /// `cache_root`: a folder for the precompiled harness (runs work without one, slower).
+    pub fn new(python: Python, cache_root: Option<&Path>) -> Self {
+        let harness_cache = cache_root.and_then(|root| harness::prepare_cache(&python, root).ok());
         Runner {
             python,
             protections: Protections::detect(),
+            harness_cache,
         }
     }
 
@@ -79,7 +100,12 @@ impl Runner {
         cancel: &Cancel,
     ) -> anyhow::Result<Option<Verdict>> {
         let fixtures = workbook.fixtures(exercise);
-        let sandbox = Sandbox::create(source, &exercise.file_name(), &fixtures)?;
+        let sandbox = Sandbox::create(
+            source,
+            &exercise.file_name(),
+            &fixtures,
+            self.harness_cache.as_deref(),
+        )?;
         let token = run_token();
         let mut command = Command::new(&self.python.executable);
         // -B: no bytecode files. -S: no site module: exercises use the standard library only,
@@ -99,9 +125,19 @@ impl Runner {
                 .context("could not set up the Landlock write confinement")?,
             None => None,
         };
-        let limits = Limits::for_timeout(exercise.timeout_secs);
+        let limits = self
+            .protections
+            .rlimits
+            .then(|| Limits::for_timeout(exercise.timeout_secs));
         let timeout = Duration::from_secs(exercise.timeout_secs);
-        let outcome = process::run(command, limits, confinement, timeout, cancel)?;
+        let outcome = process::run(
+            command,
+            limits,
+            confinement,
+            timeout,
+            cancel,
+            self.protections.subreaper,
+        )?;
         if outcome.cancelled {
             return Ok(None);
         }
@@ -236,7 +272,7 @@ impl Runner {
     /// the caller owns) and inside it.
     pub fn self_test(&self, outside: &Path) -> anyhow::Result<SelfTest> {
         let empty = tempfile::NamedTempFile::new()?;
-        let sandbox = Sandbox::create(empty.path(), "probe.py", &[])?;
+        let sandbox = Sandbox::create(empty.path(), "probe.py", &[], None)?;
         let mut command = Command::new(&self.python.executable);
         command
             .args(["-B", "-S", "-c", PROBE])
@@ -250,10 +286,11 @@ impl Runner {
         };
         let outcome = process::run(
             command,
-            Limits::for_timeout(10),
+            self.protections.rlimits.then(|| Limits::for_timeout(10)),
             confinement,
             Duration::from_secs(10),
             &Cancel::default(),
+            self.protections.subreaper,
         )?;
         let words: Vec<&str> = outcome.stdout.text.split_whitespace().collect();
         Ok(SelfTest {

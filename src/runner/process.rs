@@ -88,10 +88,11 @@ fn live_remove(pid: u32) {
 /// Spawn `command` with the protections and collect everything until it ends.
 pub fn run(
     mut command: Command,
-    limits: Limits,
+    limits: Option<Limits>,
     confinement: Option<WriteConfinement>,
     timeout: Duration,
     cancel: &Cancel,
+    hunt_escapees: bool,
 ) -> anyhow::Result<ChildOutcome> {
     let (report_read, report_write) = pipe().context("could not create the report pipe")?;
     let write_fd = report_write.as_raw_fd();
@@ -108,7 +109,9 @@ pub fn run(
             if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) != 0 {
                 return Err(io::Error::last_os_error());
             }
-            limits.apply_in_child()?;
+            if let Some(limits) = &limits {
+                limits.apply_in_child()?;
+            }
             // Before the fd shuffle: the ruleset's own descriptor may be the one (3) that
             // the report pipe is about to take.
             if let Some(confinement) = &confinement {
@@ -125,7 +128,9 @@ pub fn run(
     let result = collect(&mut child, report_read, timeout, cancel, started);
     drop(guard);
     live_remove(child.id());
-    reap_escapees();
+    if hunt_escapees {
+        reap_escapees();
+    }
     result
 }
 

@@ -8,8 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use tempfile::TempDir;
 
-const HARNESS: &str = include_str!("harness.py");
-const TESTKIT: &str = include_str!("iolings_testkit.py");
+use super::harness;
 
 /// A file or folder to copy in: from `source`, to `relative` under the sandbox's cwd.
 #[derive(Debug, Clone)]
@@ -25,24 +24,37 @@ pub struct Sandbox {
     pub work: PathBuf,
     /// TMPDIR.
     pub tmp: PathBuf,
-    /// The harness and the test kit (read-only for the child under Landlock).
+    /// Where the harness and the test kit are: a shared precompiled cache, or a folder of
+    /// this sandbox (read-only for the child under Landlock either way).
     pub lib: PathBuf,
 }
 
 impl Sandbox {
-    pub fn create(exercise: &Path, file_name: &str, fixtures: &[Fixture]) -> anyhow::Result<Self> {
+    /// `lib`: the harness cache folder, or None to write the harness into the sandbox.
+    pub fn create(
+        exercise: &Path,
+        file_name: &str,
+        fixtures: &[Fixture],
+        lib: Option<&Path>,
+    ) -> anyhow::Result<Self> {
         let dir = tempfile::Builder::new()
             .prefix("iolings-")
             .tempdir()
             .context("could not create a temporary directory for the run (is TMPDIR writable?)")?;
         let root = dir.path();
-        let (work, tmp, lib) = (root.join("work"), root.join("tmp"), root.join("lib"));
-        for d in [&work, &tmp, &lib] {
+        let (work, tmp) = (root.join("work"), root.join("tmp"));
+        for d in [&work, &tmp] {
             fs::create_dir(d).with_context(|| format!("could not create {}", d.display()))?;
         }
-        fs::write(lib.join("harness.py"), HARNESS).context("could not write the harness")?;
-        fs::write(lib.join("iolings_testkit.py"), TESTKIT)
-            .context("could not write the test kit")?;
+        let lib = match lib {
+            Some(cached) => cached.to_path_buf(),
+            None => {
+                let own = root.join("lib");
+                fs::create_dir(&own).context("could not create the harness folder")?;
+                harness::write_sources(&own).context("could not write the harness")?;
+                own
+            }
+        };
         fs::copy(exercise, work.join(file_name))
             .with_context(|| format!("could not read {}", exercise.display()))?;
         for fixture in fixtures {
@@ -58,7 +70,7 @@ impl Sandbox {
     }
 
     pub fn harness(&self) -> PathBuf {
-        self.lib.join("harness.py")
+        self.lib.join(harness::ENTRY_FILE)
     }
 
     /// The child's whole environment: a clean slate plus what the run needs. The parent's
@@ -104,7 +116,7 @@ mod tests {
     #[test]
     fn the_directory_goes_away_when_dropped() {
         let src = tempfile::NamedTempFile::new().unwrap();
-        let sandbox = Sandbox::create(src.path(), "x.py", &[]).unwrap();
+        let sandbox = Sandbox::create(src.path(), "x.py", &[], None).unwrap();
         let root = sandbox.work.parent().unwrap().to_path_buf();
         assert!(root.join("work/x.py").exists());
         drop(sandbox);
@@ -115,7 +127,7 @@ mod tests {
     fn exercise_env_overrides_and_parent_python_vars_do_not_leak() {
         std::env::set_var("PYTHONPATH", "/nowhere");
         let src = tempfile::NamedTempFile::new().unwrap();
-        let sandbox = Sandbox::create(src.path(), "x.py", &[]).unwrap();
+        let sandbox = Sandbox::create(src.path(), "x.py", &[], None).unwrap();
         let env = sandbox.environment(&[("LC_ALL".into(), "C".into())]);
         assert!(env.iter().all(|(k, _)| k != "PYTHONPATH"));
         assert_eq!(env.iter().filter(|(k, _)| k == "LC_ALL").count(), 1);

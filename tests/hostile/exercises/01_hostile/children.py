@@ -12,8 +12,9 @@ os.write(1, b"CHILD_PID=%d\n" % AT_IMPORT.pid)
 def test_leaves_a_child_and_passes():
     child = subprocess.Popen(["sleep", "1000"])
     # A grandchild too: a shell that starts a sleep in the background and waits on it.
-    shell = subprocess.Popen(["sh", "-c", "sleep 1000 & echo CHILD_PID=$!; wait"])
-    os.write(1, b"CHILD_PID=%d\nCHILD_PID=%d\n" % (child.pid, shell.pid))
+    shell = subprocess.Popen(["sh", "-c", "sleep 1000 & echo $!; wait"], stdout=subprocess.PIPE)
+    grandchild = int(shell.stdout.readline())
+    os.write(1, b"CHILD_PID=%d\nCHILD_PID=%d\nCHILD_PID=%d\n" % (child.pid, shell.pid, grandchild))
 
 
 def test_leaves_a_child_and_fails():

@@ -14,8 +14,8 @@ def daemonize():
         if os.fork() != 0:
             os._exit(0)
         os.chdir("/")
-        os.write(write_end, b"%d\n" % os.getpid())
         os.write(1, b"DAEMON_PID=%d\n" % os.getpid())
+        os.write(write_end, b"%d\n" % os.getpid())
         while True:
             time.sleep(1000)
     os.waitpid(pid, 0)

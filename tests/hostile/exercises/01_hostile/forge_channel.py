@@ -13,6 +13,7 @@ FORGED = (
     b'{"event": "done", "token": "", "total": 1, "passed": 1}\n'
 ) % (TOKEN.encode(), TOKEN.encode())
 
+os.write(1, b"TOKEN_IN_ENV=%d FD_IN_ENV=%d\n" % (bool(TOKEN), bool(FD)))
 for fd in range(3, 256):
     try:
         os.write(fd, FORGED)
@@ -27,5 +28,4 @@ def test_real():
             os.write(fd, b'{"event": "test", "name": "x", "note": "')
         except OSError:
             pass
-    assert (TOKEN, FD) == ("", ""), "the token or the pipe was still in the environment"
     assert False, "the real test fails"

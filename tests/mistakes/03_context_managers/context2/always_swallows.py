@@ -105,8 +105,9 @@ def test_exit_runs_when_body_raises():
     except ValueError:
         pass
     assert cm.calls == ["enter", "exit"], (
-        "__exit__ must run when the body raises: that is the whole point of `with` "
-        "(use try/except or try/finally around the call to body)")
+        "when the body raises, __exit__ must run exactly once: that is the whole point of "
+        "`with`. Put only the call to body in a try, and call __exit__ either in the except "
+        "branch (with the exception) or after a normal finish (with Nones), never both")
 
 
 def test_exit_is_told_about_the_exception():

@@ -106,22 +106,38 @@ def test_second_lock_fails_while_first_is_held(tmp_path):
 
 
 def test_check_then_create_is_not_a_lock(tmp_path):
-    # If LockFile first asks "does the lock exist?" (os.path.exists or Path.exists), this test
-    # lets another process create the lock right after that question, before the open().
+    # Another process takes the lock at the worst possible moment: right before LockFile opens
+    # the file, after whatever "does it exist?" check LockFile may have made.
+    import builtins
+    import io
+
     path = tmp_path / "job.lock"
-    real_exists, real_path_exists = os.path.exists, pathlib.Path.exists
+    real = (builtins.open, io.open, os.open, pathlib.Path.open)
     raced = []
 
-    def exists_then_race(p):
-        answer = real_exists(p)
-        if os.fspath(p) == os.fspath(path) and not answer and not raced:
+    def other_process_takes_the_lock(file):
+        if raced or not isinstance(file, (str, os.PathLike)):
+            return
+        if os.fspath(file) == os.fspath(path):
             raced.append(True)
-            with open(path, "x", encoding="utf-8") as f:
+            with real[0](path, "x", encoding="utf-8") as f:
                 f.write("99999\n")
-        return answer
 
-    os.path.exists = exists_then_race
-    pathlib.Path.exists = lambda self, *args, **kwargs: exists_then_race(self)
+    def racing_open(file, *args, **kwargs):
+        other_process_takes_the_lock(file)
+        return real[0](file, *args, **kwargs)
+
+    def racing_os_open(file, *args, **kwargs):
+        other_process_takes_the_lock(file)
+        return real[2](file, *args, **kwargs)
+
+    def racing_path_open(self, *args, **kwargs):
+        other_process_takes_the_lock(self)
+        return real[3](self, *args, **kwargs)
+
+    builtins.open = io.open = racing_open
+    os.open = racing_os_open
+    pathlib.Path.open = racing_path_open
     try:
         raised = False
         try:
@@ -130,13 +146,12 @@ def test_check_then_create_is_not_a_lock(tmp_path):
         except FileExistsError:
             raised = True
     finally:
-        os.path.exists, pathlib.Path.exists = real_exists, real_path_exists
-    if not raced:
-        return  # no separate check: open(path, "x") alone is the right way
+        builtins.open, io.open, os.open, pathlib.Path.open = real
     assert raised, (
-        "another process created the lock between your exists() check and your open(), and "
-        "now both believe they hold it. Open with mode 'x': the check and the creation are "
-        "one step, and open() itself raises FileExistsError")
+        "another process created the lock after your exists() check and just before your "
+        "open(), and your open() replaced its file: now both processes believe they hold the "
+        "lock. Open with mode 'x': the check and the creation become one step, and open() "
+        "itself raises FileExistsError")
     with open(path, encoding="utf-8") as f:
         assert f.read() == "99999\n", "the other process's lock file must not be overwritten"
 

@@ -33,6 +33,14 @@ split_name(path) -> tuple[str, str]
         README         -> ("README", "")
         .bashrc        -> (".bashrc", "")     a leading dot is not an extension
     The directories in front of the name never matter: v1.2/notes -> ("notes", "").
+
+report_path(upload) -> Path
+    A CSV import writes its error report next to the uploaded file (same directory), named
+    after the upload's stem (its name without the LAST suffix) followed by ".errors.txt":
+        imports/orders.csv             ->  imports/orders.errors.txt
+        imports/orders.2024-05.csv     ->  imports/orders.2024-05.errors.txt
+        imports/v1.2/orders            ->  imports/v1.2/orders.errors.txt
+    Return a Path object. Touch no files.
 """
 
 from pathlib import Path, PurePath
@@ -49,6 +57,10 @@ def split_name(path):
     extensions = "".join(path.suffixes)
     base = path.name[: len(path.name) - len(extensions)]
     return base, extensions
+
+
+def report_path(upload):
+    return upload.parent / (upload.stem + ".errors.txt")
 
 
 # === Tests (do not edit) =========================================================================
@@ -121,4 +133,31 @@ def test_split_name_ignores_dots_in_directories():
     assert split_name(Path("releases/v1.2/notes")) == ("notes", ""), (
         "only the file NAME is split: the dot in the directory 'v1.2' is not part of it "
         "(work on path.name / path.suffixes, not on str(path))"
+    )
+
+
+def test_report_path_uses_the_stem():
+    got = report_path(Path("imports/orders.csv"))
+    assert isinstance(got, PurePath), (
+        "report_path must return a Path object, not %r" % type(got).__name__
+    )
+    assert got == Path("imports/orders.errors.txt"), (
+        "the report sits next to the upload and is named <stem>.errors.txt: "
+        "upload.parent / (upload.stem + '.errors.txt')"
+    )
+
+
+def test_report_path_keeps_all_but_the_last_suffix():
+    got = report_path(Path("imports/orders.2024-05.csv"))
+    assert got == Path("imports/orders.2024-05.errors.txt"), (
+        "upload.stem drops only the LAST suffix: the stem of 'orders.2024-05.csv' is "
+        "'orders.2024-05'. Cutting the name at its first dot loses '.2024-05'"
+    )
+
+
+def test_report_path_ignores_dots_in_directories():
+    got = report_path(Path("imports/v1.2/orders"))
+    assert got == Path("imports/v1.2/orders.errors.txt"), (
+        "the dot in the directory 'v1.2' is not part of the file name: work on upload.stem "
+        "and upload.parent, never on str(upload). A name without a suffix is its own stem"
     )

@@ -1,0 +1,432 @@
+//! Watch mode end to end: `iolings` in a 120x40 pseudo-terminal on a copy of the real workbook,
+//! driven with keys and file writes the way a learner (and their editor) would. The screen is
+//! checked as a raw byte stream (see tests/watch_support), progress and files on disk directly,
+//! and the watch loop's own trace (IOLINGS_TRACE) where "nothing happened" must be shown.
+
+mod common;
+mod watch_support;
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use expectrl::Regex;
+use watch_support::{
+    repo_file, solution_of, write_by_rename, write_in_place, Watch, READING1, SEEDED,
+};
+
+/// Enough for notify, the debouncer and the loop's 100 ms tick to have reacted to a write.
+const SETTLE: Duration = Duration::from_millis(500);
+
+#[test]
+fn first_start_welcomes_then_introduces_the_lesson_then_shows_the_verdict() {
+    let mut w = Watch::start(None, &[]);
+    w.expect("Welcome to iolings");
+    w.expect("Press any key to begin.");
+    w.send(" ");
+    w.expect("Lesson 01");
+    w.expect("Press Enter to start reading1.");
+    w.send("\r");
+    w.expect("reading1: 2 of 5 tests failed");
+    let state = w.wb.state();
+    assert_eq!(state["welcomed"], true, "{state:#}");
+    assert_eq!(state["current"], "reading1", "{state:#}");
+    assert_eq!(
+        state["lessons_introduced"],
+        serde_json::json!(["01_reading_files"]),
+        "{state:#}"
+    );
+}
+
+#[test]
+fn the_second_start_goes_straight_to_the_exercise() {
+    let mut w = Watch::start(Some(r#"{"welcomed": true, "current": "reading2"}"#), &[]);
+    // The lesson was never introduced: its introduction comes first, then the exercise.
+    w.expect("Lesson 01");
+    w.expect("Press Enter to start reading2.");
+    w.send("\r");
+    w.expect(Regex(r"reading2: \d+ of \d+ tests failed"));
+    assert!(
+        !String::from_utf8_lossy(w.output()).contains("Welcome to iolings"),
+        "the welcome message is shown once only"
+    );
+}
+
+#[test]
+fn saving_in_place_reruns_the_exercise() {
+    let mut w = Watch::seeded();
+    write_in_place(&w.path(READING1), &solution_of(READING1));
+    w.expect("reading1 passed");
+    w.expect("reading1 is done!");
+    assert!(w.wb.done().contains(&"reading1".to_string()));
+    // And back: the watcher keeps watching after the first save.
+    write_in_place(&w.path(READING1), &repo_file(READING1));
+    w.expect("reading1: 2 of 5 tests failed");
+    assert!(!w.wb.done().contains(&"reading1".to_string()));
+}
+
+#[test]
+fn saving_by_rename_reruns_the_exercise() {
+    let mut w = Watch::seeded();
+    write_by_rename(&w.path(READING1), &solution_of(READING1));
+    w.expect("reading1 passed");
+    // The exercise is now another inode: renaming over it once more must still be seen.
+    write_by_rename(&w.path(READING1), &repo_file(READING1));
+    w.expect("reading1: 2 of 5 tests failed");
+    write_by_rename(&w.path(READING1), &solution_of(READING1));
+    w.expect("reading1 passed");
+}
+
+#[test]
+fn swap_backup_and_probe_files_and_unchanged_saves_do_not_rerun() {
+    let mut w = Watch::seeded();
+    let folder = w.path("exercises/01_reading_files");
+    let before = w.trace_lines().len();
+
+    // What vim leaves next to the file it edits: a swap file, a backup, the 4913 probe.
+    std::fs::write(folder.join(".reading1.py.swp"), b"swap").unwrap();
+    std::fs::write(folder.join("reading1.py~"), repo_file(READING1)).unwrap();
+    std::fs::write(folder.join("4913"), b"").unwrap();
+    std::fs::remove_file(folder.join("4913")).unwrap();
+    std::fs::write(folder.join(".reading1.py.swp"), b"swap, updated").unwrap();
+    w.pump(SETTLE);
+    let after: Vec<String> = w.trace_lines().split_off(before);
+    assert!(
+        !after
+            .iter()
+            .any(|l| l.starts_with("run started") || l.starts_with("saved")),
+        "swap/backup/probe files were taken for a save of the exercise: {after:?}"
+    );
+
+    // The same bytes written again: seen as a save, but nothing to run.
+    let before = w.trace_lines().len();
+    write_in_place(&w.path(READING1), &repo_file(READING1));
+    let saved = w.wait_trace_after(before, "saved reading1");
+    w.pump(SETTLE);
+    let after: Vec<String> = w.trace_lines().split_off(saved);
+    assert!(
+        !after.iter().any(|l| l.starts_with("run started")),
+        "an unchanged save reran the exercise: {after:?}"
+    );
+
+    // The watcher was alive all along: a real change runs.
+    write_in_place(&w.path(READING1), &solution_of(READING1));
+    w.expect("reading1 passed");
+    w.wait_trace_after(saved, "run started");
+}
+
+#[test]
+fn h_shows_one_more_hint_per_press() {
+    let mut w = Watch::seeded();
+    w.send("h");
+    w.expect("Hint 1/3:");
+    w.expect("hint 1 of 3 shown below the verdict");
+    w.send("h");
+    w.expect("Hint 2/3:");
+    w.expect("hint 2 of 3 shown below the verdict");
+    assert_eq!(w.wb.state()["hints_shown"]["reading1"], 2);
+    w.send("h");
+    w.expect("Hint 3/3:");
+    w.send("h");
+    w.expect("That was the last hint.");
+}
+
+#[test]
+fn n_waits_for_a_pass_then_moves_to_the_next_exercise() {
+    let mut w = Watch::seeded();
+    w.send("n");
+    w.expect("reading1 is not passing yet");
+    write_in_place(&w.path(READING1), &solution_of(READING1));
+    w.expect("reading1 passed");
+    w.send("n");
+    w.expect(Regex(r"reading2: \d+ of \d+ tests failed"));
+    let state = w.wb.state();
+    assert_eq!(state["current"], "reading2", "{state:#}");
+    assert_eq!(state["done"], serde_json::json!(["reading1"]), "{state:#}");
+}
+
+#[test]
+fn x_asks_first_and_restores_the_shipped_version_with_a_backup() {
+    let mut w = Watch::seeded();
+    let path = w.path(READING1);
+    let mine = solution_of(READING1);
+    write_in_place(&path, &mine);
+    w.expect("reading1 passed");
+
+    w.send("x");
+    w.expect("Reset reading1 to the shipped version?");
+    w.expect("[y/N]");
+    w.send("n");
+    w.expect("Nothing was changed.");
+    assert_eq!(std::fs::read(&path).unwrap(), mine, "`n` changed the file");
+    assert!(!w.path(".iolings/backups").exists(), "`n` made a backup");
+
+    // Any key other than y is a no too.
+    w.send("x");
+    w.expect("[y/N]");
+    w.send("\r");
+    w.expect("Nothing was changed.");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        mine,
+        "Enter changed the file"
+    );
+
+    w.send("x");
+    w.expect("[y/N]");
+    w.send("y");
+    w.expect("reading1 restored; your version is kept as .iolings/backups/reading1-");
+    w.expect("reading1: 2 of 5 tests failed");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        repo_file(READING1),
+        "x then y must restore the shipped file"
+    );
+    let backups: Vec<_> = std::fs::read_dir(w.path(".iolings/backups"))
+        .expect("a backups folder")
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(backups.len(), 1, "{backups:?}");
+    assert_eq!(
+        std::fs::read(&backups[0]).unwrap(),
+        mine,
+        "the backup holds the learner's version"
+    );
+    assert!(!w.wb.done().contains(&"reading1".to_string()));
+
+    // Nothing to reset now.
+    w.send("x");
+    w.expect("[y/N]");
+    w.send("y");
+    w.expect("reading1 is already as shipped.");
+}
+
+#[test]
+fn q_quits_restores_the_terminal_and_leaves_no_sandbox() {
+    let mut w = Watch::seeded();
+    assert!(
+        w.trace_lines()
+            .iter()
+            .any(|l| l.starts_with("run finished")),
+        "a run happened (so a sandbox was made in TMPDIR)"
+    );
+    w.send("q");
+    let code = w.wait_exit(Duration::from_secs(10));
+    let out = w.output().to_vec();
+    assert_eq!(code, 0, "{}", w.describe());
+
+    // The last frame ends with the end of a synchronized update; what follows is the exit.
+    let text = String::from_utf8_lossy(&out);
+    let last_frame = text
+        .rfind("\x1b[?2026l")
+        .expect("at least one frame was drawn");
+    let after = &text[last_frame..];
+    assert!(
+        after.contains("\x1b[?1049l"),
+        "the alternate screen was not left: {after:?}"
+    );
+    assert!(
+        after.contains("\x1b[?25h"),
+        "the cursor was not shown again: {after:?}"
+    );
+    let farewell = after.rsplit("\x1b[?1049l").next().unwrap();
+    let lines: Vec<&str> = farewell
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert_eq!(lines.len(), 1, "{farewell:?}");
+    assert!(
+        lines[0].starts_with("Progress saved: 0/") && lines[0].contains("exercises done"),
+        "{farewell:?}"
+    );
+    assert!(w.sandboxes().is_empty(), "left behind: {:?}", w.sandboxes());
+}
+
+#[test]
+fn ctrl_c_quits_like_q() {
+    let mut w = Watch::seeded();
+    w.send("\x03");
+    assert_eq!(w.wait_exit(Duration::from_secs(10)), 0, "{}", w.describe());
+    assert!(String::from_utf8_lossy(w.output()).contains("Progress saved"));
+}
+
+#[test]
+fn quitting_during_a_run_stops_it_and_cleans_up() {
+    let mut w = Watch::seeded();
+    let mut slow = b"import time\ntime.sleep(60)\n".to_vec();
+    slow.extend_from_slice(&repo_file(READING1));
+    let before = w.trace_lines().len();
+    write_in_place(&w.path(READING1), &slow);
+    w.wait_trace_after(before, "run started");
+    w.expect("Running reading1");
+    // Positive control: the run is under way in a sandbox in our TMPDIR.
+    let start = Instant::now();
+    while w.processes_in_tmp().is_empty() || w.sandboxes().is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "the slow run never showed up in TMPDIR\n{}",
+            w.describe()
+        );
+        w.pump(Duration::from_millis(20));
+    }
+
+    let pressed = Instant::now();
+    w.send("q");
+    let code = w.wait_exit(Duration::from_secs(8));
+    assert_eq!(code, 0, "{}", w.describe());
+    assert!(
+        pressed.elapsed() < Duration::from_secs(5),
+        "quitting waited {:?} for the run",
+        pressed.elapsed()
+    );
+    assert!(w.sandboxes().is_empty(), "left behind: {:?}", w.sandboxes());
+    assert!(
+        w.processes_in_tmp().is_empty(),
+        "still running: {:?}",
+        w.processes_in_tmp()
+    );
+}
+
+#[test]
+fn l_lists_the_exercises_and_esc_returns() {
+    let mut w = Watch::seeded();
+    w.send("l");
+    w.expect("Exercises (showing all)");
+    w.expect("reading1");
+    w.expect("(current)");
+    w.send("\x1b");
+    w.expect("reading1: 2 of 5 tests failed");
+    // From the list, Enter on another row jumps there.
+    w.send("l");
+    w.expect("Exercises (showing all)");
+    w.send("j");
+    w.expect(Regex(r">\s+reading2 "));
+    w.send("\r");
+    w.expect(Regex(r"reading2: \d+ of \d+ tests failed"));
+    assert_eq!(w.wb.state()["current"], "reading2");
+}
+
+#[test]
+fn question_mark_shows_the_keys_and_esc_returns() {
+    let mut w = Watch::seeded();
+    w.send("?");
+    w.expect("Keys (no Enter needed)");
+    w.expect("show the next hint");
+    w.send("\x1b");
+    w.expect("reading1: 2 of 5 tests failed");
+}
+
+#[test]
+fn saving_another_exercise_runs_it_in_the_background() {
+    let mut w = Watch::seeded();
+    let reading3 = "exercises/01_reading_files/reading3.py";
+    write_in_place(&w.path(reading3), &solution_of(reading3));
+    w.expect("reading3 passes now and is marked done");
+    assert!(w.wb.done().contains(&"reading3".to_string()));
+    assert_eq!(
+        w.wb.state()["current"],
+        "reading1",
+        "the current exercise stays"
+    );
+    // The current exercise is still the one on screen.
+    w.send("r");
+    w.expect("reading1: 2 of 5 tests failed");
+}
+
+#[test]
+fn poll_mode_reruns_on_save() {
+    let mut w = Watch::start(Some(SEEDED), &["watch", "--poll"]);
+    w.expect("reading1: 2 of 5 tests failed");
+    w.wait_trace("run finished reading1");
+    write_in_place(&w.path(READING1), &solution_of(READING1));
+    w.expect("reading1 passed");
+}
+
+#[test]
+fn manual_run_mode_runs_on_r_only() {
+    let mut w = Watch::start(Some(SEEDED), &["watch", "--manual-run"]);
+    w.expect("reading1: 2 of 5 tests failed");
+    let runs = w.wait_trace("run finished reading1");
+    write_in_place(&w.path(READING1), &solution_of(READING1));
+    w.pump(SETTLE);
+    let after: Vec<String> = w.trace_lines().split_off(runs);
+    assert!(
+        !after
+            .iter()
+            .any(|l| l.starts_with("saved") || l.starts_with("run started")),
+        "--manual-run watched the files: {after:?}"
+    );
+    w.send("r");
+    w.expect("reading1 passed");
+}
+
+fn no_tty(args: &[&str]) -> (i32, String) {
+    let wb = common::real_workbook();
+    let out = Command::new(env!("CARGO_BIN_EXE_iolings"))
+        .args(args)
+        .current_dir(&wb.root)
+        .env("LC_ALL", "C.UTF-8")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("iolings starts");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap_or(-1), text)
+}
+
+#[test]
+fn without_a_terminal_watch_mode_refuses_and_suggests_run() {
+    for args in [&[][..], &["watch"][..]] {
+        let (code, text) = no_tty(args);
+        assert_eq!(code, 2, "iolings {args:?}: {text}");
+        assert!(
+            text.contains("needs an interactive terminal"),
+            "iolings {args:?}: {text}"
+        );
+        assert!(text.contains("iolings run"), "iolings {args:?}: {text}");
+        assert!(
+            !text.contains("\x1b[?1049h"),
+            "iolings {args:?} touched the terminal: {text:?}"
+        );
+    }
+}
+
+#[test]
+fn with_stdout_redirected_watch_mode_refuses() {
+    // A terminal on stdin but not on stdout (`iolings > file`, `iolings | less`).
+    let wb = common::real_workbook();
+    let out_file = wb.root.parent().unwrap().join("out.txt");
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg("exec \"$0\" watch >\"$1\" 2>&1")
+        .arg(env!("CARGO_BIN_EXE_iolings"))
+        .arg(&out_file)
+        .current_dir(&wb.root)
+        .env("LC_ALL", "C.UTF-8")
+        .env("NO_COLOR", "1");
+    let mut session = expectrl::Session::spawn(cmd).expect("spawn");
+    let start = Instant::now();
+    let code = loop {
+        match session.get_process().status() {
+            Ok(expectrl::WaitStatus::Exited(_, code)) => break code,
+            Ok(expectrl::WaitStatus::StillAlive) => {}
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "iolings did not exit"
+        );
+        let mut buf = [0u8; 4096];
+        let _ = session.try_read(&mut buf);
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let text = std::fs::read_to_string(&out_file).unwrap();
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("needs an interactive terminal"), "{text}");
+}
