@@ -76,6 +76,14 @@ impl Progress {
             .map_or(&workbook.exercises[0], |i| &workbook.exercises[i])
     }
 
+    /// The first exercise not done after `index`, wrapping around to the start.
+    pub fn pending_after(&self, workbook: &Workbook, index: usize) -> Option<usize> {
+        let n = workbook.exercises.len();
+        (index + 1..n)
+            .chain(0..=index.min(n.saturating_sub(1)))
+            .find(|&i| !self.state.done.contains(&workbook.exercises[i].name))
+    }
+
     pub fn first_pending(&self, workbook: &Workbook) -> Option<usize> {
         workbook
             .exercises

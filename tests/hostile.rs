@@ -25,11 +25,13 @@
 //! or forged `test` record cannot turn a failure into a pass. Defended (tests below):
 //! printing to stdout/stderr, replacing `print`, `sys.stdout`, `os.write` or `json.dumps`,
 //! writing forged records (with a guessed or empty token) to every descriptor, closing every
-//! descriptor, patching the harness's helpers through `sys.modules["__main__"]`, exiting early
-//! in every way. None of those can pass by accident.
+//! descriptor, replacing the harness's `_send`/`_finish`/`_run_test` in its module (`__main__`
+//! or `iolings_harness`), exiting early in every way. None of those can pass by accident. The
+//! harness's files (in the sandbox or in the shared precompiled cache) are read-only to the run
+//! under Landlock, so no run can plant a harness that fakes passes for later runs.
 //!
 //! Not defensible in-process: learner code runs in the harness's own interpreter, so a
-//! *deliberate* attacker can read `sys.modules["__main__"]._TOKEN` and `._CHANNEL` (or walk
+//! *deliberate* attacker can read the harness module's `_TOKEN` and `_CHANNEL` (or walk
 //! `gc.get_objects()`, or read the token from `/proc/self/environ`, which `os.environ.pop`
 //! does not erase) and write a perfect report, then `os._exit(0)`. Only running the learner's
 //! code in a separate process from the reporter (the runner would then see the test results
@@ -268,11 +270,14 @@ impl Run {
 
     /// The outcome kind and the exit code must be `kind` and `code`; never a pass.
     fn expect(&self, kind: &str, code: i32) -> Value {
+        self.expect_one_of(&[(kind, code)])
+    }
+
+    /// One of the (kind, exit code) pairs, where the runner may legitimately say either;
+    /// never a pass.
+    fn expect_one_of(&self, allowed: &[(&str, i32)]) -> Value {
         let verdict = self.verdict();
-        let got = verdict["outcome"]["kind"]
-            .as_str()
-            .unwrap_or("?")
-            .to_string();
+        let got = verdict["outcome"]["kind"].as_str().unwrap_or("?");
         assert_ne!(
             got,
             "passed",
@@ -280,11 +285,10 @@ impl Run {
             self.describe()
         );
         assert_ne!(self.code(), Some(0), "exit code 0\n{}", self.describe());
-        assert_eq!(got, kind, "wrong outcome\n{}", self.describe());
-        assert_eq!(
-            self.code(),
-            Some(code),
-            "wrong exit code\n{}",
+        let pair = (got, self.code().unwrap_or(-1));
+        assert!(
+            allowed.contains(&pair),
+            "wrong outcome {pair:?}, expected one of {allowed:?}\n{}",
             self.describe()
         );
         verdict
@@ -815,7 +819,7 @@ fn a_tree_deeper_than_path_max_is_removed() {
 }
 
 #[test]
-#[ignore = "bug: src/runner/sandbox.rs removes the sandbox with TempDir's drop (std::fs::remove_dir_all), which holds one descriptor per level; with the common soft limit of 1024 open files a tree 3000 folders deep makes it fail (silently) and the sandbox stays in TMPDIR"]
+#[ignore = "bug: src/runner/sandbox.rs removes the sandbox with TempDir's drop (std::fs::remove_dir_all), which holds one descriptor per level; with the common soft limit of 1024 open files a tree 2100 folders deep makes it fail (silently) and the sandbox stays in TMPDIR"]
 fn a_tree_deeper_than_the_descriptor_limit_is_removed() {
     let lab = Lab::new();
     let run = lab.run_with("deep_tree", true, DEFAULT_TIMEOUT, |c| set_nofile(c, 1024));
@@ -1083,16 +1087,36 @@ fn forged_test_records_are_not_shown_as_real() {
 }
 
 #[test]
-fn patching_the_harness_module_does_not_pass() {
+fn silencing_the_harness_reporter_does_not_pass() {
     let lab = Lab::new();
     let v = lab
-        .run("patch_harness")
+        .run("patch_harness_send")
         .expect("exited_early", EXITED_EARLY);
     assert_eq!(v["tests"].as_array().map(Vec::len), Some(0));
 }
 
 #[test]
-#[ignore = "limitation: a deliberate attacker reads sys.modules['__main__']._TOKEN and ._CHANNEL (the harness shares the learner's interpreter) and writes a perfect report; not preventable in-process"]
+fn making_the_harness_count_every_test_as_passed_does_not_pass() {
+    // `done` says 1 of 1 passed, but no test record came: the runner wants one per test.
+    let lab = Lab::new();
+    lab.run("patch_harness_count").expect_one_of(&[
+        ("tests_failed", TESTS_FAILED),
+        ("exited_early", EXITED_EARLY),
+    ]);
+}
+
+#[test]
+#[ignore = "bug: classify() in src/runner/mod.rs computes failed = max(non-passed records, total - passed) = 0 when `done` claims every test passed but no test record came, so the verdict reads '0 of 1 test failed'; tests that never reported should count as failed (max with total - records)"]
+fn tests_that_never_reported_count_as_failed() {
+    let lab = Lab::new();
+    let v = lab
+        .run("patch_harness_count")
+        .expect("tests_failed", TESTS_FAILED);
+    assert_eq!(v["outcome"]["failed"], 1, "{:#}", v["outcome"]);
+}
+
+#[test]
+#[ignore = "limitation: a deliberate attacker reads the harness module's _TOKEN and _CHANNEL (the harness shares the learner's interpreter) and writes a perfect report; not preventable in-process"]
 fn deliberate_forgery_with_the_harness_globals_does_not_pass() {
     let lab = Lab::new();
     lab.run("deliberate_forgery")
@@ -1115,7 +1139,7 @@ fn a_forked_child_that_forgets_os_exit_does_not_pass() {
 }
 
 #[test]
-#[ignore = "bug: the classic daemonize recipe in a test (fork; parent sys.exit(0); child setsid() and carry on) passes: the parent's `exit` record loses to the setsid child's `done` (classify() checks `done` before `exit`, and the child escapes the group kill long enough to report)"]
+#[ignore = "bug: the classic daemonize recipe in a test (fork; parent sys.exit(0); child setsid() and carry on) passes: the parent's `exit` record loses to the setsid child's `done` (classify() checks `done` before `exit`, and the child escapes the group kill long enough to report; racy: passed in 16 of 20 runs here)"]
 fn daemonizing_inside_a_test_does_not_pass() {
     let lab = Lab::new();
     let v = lab
@@ -1166,17 +1190,8 @@ fn lone_surrogates_keep_the_failure_details() {
 #[test]
 fn lone_surrogates_in_an_import_crash_do_not_pass() {
     let lab = Lab::new();
-    let run = lab.run("surrogates_at_import");
-    let kind = run.verdict()["outcome"]["kind"]
-        .as_str()
-        .unwrap_or("?")
-        .to_string();
-    assert!(
-        kind == "crashed" || kind == "exited_early",
-        "{}",
-        run.describe()
-    );
-    assert!(matches!(run.code(), Some(CRASHED) | Some(EXITED_EARLY)));
+    lab.run("surrogates_at_import")
+        .expect_one_of(&[("crashed", CRASHED), ("exited_early", EXITED_EARLY)]);
 }
 
 #[test]

@@ -37,8 +37,9 @@ def layers(f):
 
 
 def read_text(raw):
-    # TODO: this asks the raw stream (one system call each time) for 4 KiB at a time and
-    #       decodes every chunk on its own. Build the stack over `raw` instead.
+    # TODO: this decodes every 4 KiB chunk on its own, so a character whose bytes are split
+    #       between two chunks raises UnicodeDecodeError, and "\r\n" is never translated.
+    #       Build the stack over `raw` instead (BufferedReader, then TextIOWrapper).
     text = ""
     while True:
         chunk = raw.read(4096)

@@ -58,12 +58,15 @@ def make_storage(tmp_path):
     return base
 
 
+REFUSED = "<refused: safe_join raised ValueError>"
+
+
 def refused(base, user_path):
-    """True if safe_join raised ValueError; otherwise the value it returned."""
+    """REFUSED if safe_join raised ValueError; otherwise the value it returned."""
     try:
         got = safe_join(base, user_path)
     except ValueError:
-        return True
+        return REFUSED
     return got
 
 
@@ -98,7 +101,7 @@ def test_refuses_parent_escape(tmp_path):
     base = make_storage(tmp_path)
     for evil in ("../secret.txt", "users/../../secret.txt", "../../../../../../etc/passwd"):
         got = refused(base, evil)
-        assert got is True, (
+        assert got == REFUSED, (
             "%r climbs out of base with '..', yet safe_join returned %r: raise ValueError"
             % (evil, got)
         )
@@ -107,7 +110,7 @@ def test_refuses_parent_escape(tmp_path):
 def test_refuses_absolute_path(tmp_path):
     base = make_storage(tmp_path)
     got = refused(base, "/etc/passwd")
-    assert got is True, (
+    assert got == REFUSED, (
         "base / '/etc/passwd' is just /etc/passwd (an absolute right-hand side replaces the "
         "base), yet safe_join returned %r: raise ValueError" % (got,)
     )
@@ -119,7 +122,7 @@ def test_refuses_sibling_with_same_prefix(tmp_path):
     sibling.mkdir()
     (sibling / "other-tenant.csv").write_text("private\n", encoding="utf-8")
     got = refused(base, "../files2/other-tenant.csv")
-    assert got is True, (
+    assert got == REFUSED, (
         "files2 is a sibling of files, not inside it, yet safe_join returned %r. "
         "str(target).startswith(str(base)) is fooled because 'files2' starts with 'files': "
         "compare paths with target.is_relative_to(base)" % (got,)
@@ -132,7 +135,7 @@ def test_refuses_symlink_leading_outside(tmp_path):
     os.symlink(tmp_path, base / "backup")  # a link to a directory outside base
     for evil in ("users/42/notes.txt", "backup/secret.txt"):
         got = refused(base, evil)
-        assert got is True, (
+        assert got == REFUSED, (
             "%r contains no '..' but goes through a symlink that points out of base, yet "
             "safe_join returned %r: resolve() follows symlinks, so check the RESOLVED path"
             % (evil, got)
@@ -166,4 +169,4 @@ def test_relative_base(tmp_path):
     assert got == (base / "users" / "42" / "avatar.png").resolve(), (
         "base may be relative to the current directory: Path(base).resolve() makes it absolute"
     )
-    assert refused(Path("files"), "../secret.txt") is True, "'../secret.txt' must be refused"
+    assert refused(Path("files"), "../secret.txt") == REFUSED, "'../secret.txt' must be refused"

@@ -91,7 +91,12 @@ def test_poem_lines():
     )
 
 
-def test_poem_lines_names_the_encoding_and_closes_the_file():
+def test_poem_lines_names_the_encoding():
+    assert default_encoding_warnings(poem_lines, "poem.txt") == [], (
+        "poem_lines calls open() without encoding=: pass encoding=\"utf-8\" here too"
+    )
+
+
+def test_poem_lines_closes_the_file():
     with kit.no_leaked_files():
-        warned = default_encoding_warnings(poem_lines, "poem.txt")
-    assert warned == [], "open() without encoding=: pass encoding=\"utf-8\" here too"
+        poem_lines("poem.txt")

@@ -333,7 +333,7 @@ fn comparison(out: &mut String, a: &Assertion, indent: &str) {
         let _ = writeln!(
             out,
             "{indent}{}",
-            format!("left {} right is False", a.op).dimmed()
+            format!("the comparison `left {} right` is false", a.op).dimmed()
         );
         return;
     }

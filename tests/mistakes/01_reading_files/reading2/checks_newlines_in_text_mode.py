@@ -16,12 +16,14 @@ the csv module): open in text mode with newline="". Then nothing is translated.
 Your task. Two fixtures are in the current directory: poem.txt (UTF-8, "\n" line endings) and
 windows.txt (UTF-8, written on Windows: every line ends with "\r\n").
 
-- size_of(path) returns a tuple (characters, bytes): how many characters the UTF-8 text
-  contains, and how many bytes the file takes on disk.
+- size_of(path) returns a tuple (characters, bytes): the length of the file's text as a str
+  (read in text mode), and how many bytes the file takes on disk (what os.path.getsize()
+  reports).
 - has_windows_newlines(path) returns True if the file contains at least one "\r\n",
   False otherwise.
 - read_lines(path) returns the file's lines as a list of str with no line ending at all
-  (no "\n", no "\r"), whichever convention the file uses.
+  (no "\n", no "\r"), whichever convention the file uses: "\n", "\r\n", or even the lone
+  "\r" of old Mac files.
 
 Every text-mode open() names its encoding: encoding="utf-8".
 """
@@ -71,6 +73,16 @@ def test_size_counts_characters_and_bytes():
     )
 
 
+def test_size_counts_the_bytes_on_disk_of_a_windows_file():
+    got = size_of("windows.txt")[1]
+    assert got == 74, (
+        "windows.txt takes 74 bytes on disk, and size_of says %d. Text mode turned each \\r\\n "
+        "into \\n while reading, so re-encoding the text (len(text.encode())) loses one byte "
+        "per line: count the bytes themselves, in binary mode ('rb') or with "
+        "os.path.getsize()" % got
+    )
+
+
 def test_every_open_names_its_encoding():
     for function in (size_of, has_windows_newlines, read_lines):
         assert default_encoding_warnings(function, "windows.txt") == [], (
@@ -111,3 +123,23 @@ def test_read_lines_of_a_unix_file():
         "    a croissant, a crème brûlée,",
         "and nothing’s due until the noon.",
     ], "poem.txt uses \\n line endings: remove them, and keep each line's leading spaces"
+
+
+def old_mac_file(tmp_path):
+    path = tmp_path / "classic_mac.txt"
+    path.write_bytes("Grüße\rfrom\rthe '90s\r".encode("utf-8"))
+    return path
+
+
+def test_lone_carriage_returns_are_not_windows_newlines(tmp_path):
+    assert has_windows_newlines(old_mac_file(tmp_path)) is False, (
+        "this file ends its lines with a lone \\r (classic Mac OS) and contains no \\r\\n: "
+        "look for the two characters \\r\\n together, not for any \\r"
+    )
+
+
+def test_read_lines_of_an_old_mac_file(tmp_path):
+    assert read_lines(old_mac_file(tmp_path)) == ["Grüße", "from", "the '90s"], (
+        "universal newlines also turn a lone \\r into \\n: read in text mode with the "
+        "default newline=None, then drop the \\n (or use str.splitlines())"
+    )

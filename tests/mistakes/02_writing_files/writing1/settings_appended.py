@@ -1,6 +1,6 @@
 """Opens the settings file with 'a', so the new text is added after the old one instead of replacing it."""
 # expect: truncates the file
-"""writing1: 'w' truncates, 'a' appends, 'x' creates or fails.
+r"""writing1: 'w' truncates, 'a' appends, 'x' creates or fails.
 
 The mode you pass to open() decides what happens to the bytes ALREADY in the file, and it
 decides it the moment the file is opened, before you write anything:
@@ -22,9 +22,9 @@ Your task: fix the three functions below. All of them write UTF-8 text.
 
 - save_settings(path, text): make the file contain exactly `text` (create it if missing,
   and leave nothing of the previous content behind).
-- log_event(path, message): add `message` plus "\\n" as a new line at the end of the log,
+- log_event(path, message): add `message` plus "\n" as a new line at the end of the log,
   creating the log if missing. Earlier lines must stay.
-- claim_name(path, owner): create the file with `owner` plus "\\n" as its content. If the
+- claim_name(path, owner): create the file with `owner` plus "\n" as its content. If the
   path already exists (as anything, even a dangling symlink), raise FileExistsError and leave
   it untouched. Don't catch the error: the caller needs to know that the name was taken.
 """
@@ -140,3 +140,44 @@ def test_claim_name_is_not_fooled_by_a_planted_symlink(tmp_path):
         "create is a race; use open(path, 'x'), which checks and creates in one step and "
         "refuses symlinks")
     assert raised, "the path existed (as a symlink): claim_name must raise FileExistsError"
+
+
+def test_claim_name_loses_a_race_cleanly(tmp_path):
+    # Simulate another worker claiming the same name at the worst moment: right after a
+    # check of yours (os.path.exists, lexists, isfile, Path.exists... all end in os.stat or
+    # os.lstat) has found the name free. open(path, 'x') makes no such check, so with it the
+    # other worker never gets in between.
+    path = tmp_path / "job-17.claim"
+    real_stat, real_lstat = os.stat, os.lstat
+    raced = []
+
+    def racing(real):
+        def check(target, *args, **kwargs):
+            try:
+                return real(target, *args, **kwargs)
+            except FileNotFoundError:
+                if not isinstance(target, int) and os.path.abspath(target) == str(path):
+                    with open(path, "x", encoding="utf-8") as f:  # the other worker
+                        f.write("worker-2\n")
+                    raced.append(True)
+                raise
+        return check
+
+    os.stat, os.lstat = racing(real_stat), racing(real_lstat)
+    raised = False
+    try:
+        claim_name(path, "worker-1")
+    except FileExistsError:
+        raised = True
+    finally:
+        os.stat, os.lstat = real_stat, real_lstat
+    if not raced:  # no check, no gap: the claim is simply ours
+        assert _read(path) == "worker-1\n" and not raised, "the name was free: claim it"
+        return
+    assert _read(path) == "worker-2\n", (
+        "another worker created the file between your existence check and your open(), and "
+        "you overwrote its claim: both of you now believe you own the name. A check followed "
+        "by a create can always lose that race: let open(path, 'x') check and create in one "
+        "step")
+    assert raised, (
+        "another worker claimed the name first: claim_name must raise FileExistsError")

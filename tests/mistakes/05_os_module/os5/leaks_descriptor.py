@@ -124,8 +124,9 @@ def test_never_readable_by_others_even_for_an_instant(tmp_path):
         create_secret(path, b"tok")
     early = [(where, mode) for where, mode in chmods if int(mode, 8) & 0o077]
     assert early == [], (
-        "each chmod above is listed with the mode the file ALREADY had just before it: readable "
-        "by others. A process that opens the file in that window keeps reading after the chmod. "
+        "the file was readable by others before you locked it down: each (path, mode) in the "
+        "list is one chmod call and the mode the file ALREADY had just before it. A process "
+        "that opens the file in that window keeps reading after the chmod. "
         "Create it with os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600) so it is "
         "born private.")
     assert oct(mode_of(path)) == "0o600", (

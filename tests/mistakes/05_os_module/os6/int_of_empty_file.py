@@ -141,6 +141,16 @@ def test_refuses_while_the_owner_is_running(tmp_path):
     assert read(path) == "%d\n" % running, "leave the running job's pid file untouched"
 
 
+def test_refuses_while_another_users_process_owns_it(tmp_path):
+    path = os.path.join(tmp_path, "cleanup.pid")
+    write(path, "1\n")  # pid 1 (init) is always alive; unless we are root, it is not ours
+    acquire_expecting_refusal(
+        path, "process 1 named in the pid file is alive. For an ordinary user os.kill(1, 0) "
+        "raises PermissionError (the process exists but belongs to another user): that "
+        "still means 'alive', so raise FileExistsError. Only ProcessLookupError means stale")
+    assert read(path) == "1\n", "leave the running job's pid file untouched"
+
+
 def test_refuses_a_second_acquire_by_the_same_process(tmp_path):
     path = os.path.join(tmp_path, "cleanup.pid")
     acquire_pidfile(path)

@@ -1,0 +1,186 @@
+"""Checks os.path.lexists() and then opens with 'w': another worker can create the file in between."""
+# expect: you overwrote its claim
+r"""writing1: 'w' truncates, 'a' appends, 'x' creates or fails.
+
+The mode you pass to open() decides what happens to the bytes ALREADY in the file, and it
+decides it the moment the file is opened, before you write anything:
+
+    mode  file missing   file exists                   writes go
+    'w'   created        truncated to 0 bytes at once  from the start
+    'a'   created        kept                          always to the end
+    'x'   created        FileExistsError, untouched    from the start
+    'r+'  FileNotFoundError  kept (NOT truncated)      from the start, over the old bytes
+
+So 'w' is "replace the whole file", 'a' is "add to the end" (a log), and 'x' is "create it,
+but only if nobody else has": the kernel checks and creates in ONE step (O_CREAT|O_EXCL), so
+two processes can never both succeed. Checking first with os.path.exists() and then opening
+with 'w' leaves a gap between the check and the open: another process can create the file
+in between, and an attacker can plant a symlink there that exists() reports as missing but
+that open(..., 'w') follows, writing wherever it points. 'x' refuses symlinks too.
+
+Your task: fix the three functions below. All of them write UTF-8 text.
+
+- save_settings(path, text): make the file contain exactly `text` (create it if missing,
+  and leave nothing of the previous content behind).
+- log_event(path, message): add `message` plus "\n" as a new line at the end of the log,
+  creating the log if missing. Earlier lines must stay.
+- claim_name(path, owner): create the file with `owner` plus "\n" as its content. If the
+  path already exists (as anything, even a dangling symlink), raise FileExistsError and leave
+  it untouched. Don't catch the error: the caller needs to know that the name was taken.
+"""
+
+
+def save_settings(path, text):
+    with open(path, "w", encoding="utf-8") as f:  # 'w' truncates: nothing old survives
+        f.write(text)
+
+
+def log_event(path, message):
+    with open(path, "a", encoding="utf-8") as f:  # 'a': every write goes to the end
+        f.write(message + "\n")
+
+
+def claim_name(path, owner):
+    import os
+    if os.path.lexists(path):  # lexists: a dangling symlink counts as taken too
+        raise FileExistsError(path)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(owner + "\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# Tests
+
+import os  # noqa: E402
+import shutil  # noqa: E402
+
+
+def _read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def test_save_settings_creates_a_missing_file(tmp_path):
+    path = tmp_path / "new.ini"
+    try:
+        save_settings(path, "port = 8080\n")
+    except FileNotFoundError:
+        assert False, "the file did not exist yet: 'w' creates it, 'r+' needs it to exist"
+    assert _read(path) == "port = 8080\n"
+
+
+def test_save_settings_leaves_nothing_of_the_old_content(tmp_path):
+    path = shutil.copy("settings.ini", tmp_path / "settings.ini")
+    save_settings(path, "port = 8080\n")
+    assert _read(path) == "port = 8080\n", (
+        "the old content is still (partly) there: open with 'w', which truncates the file to "
+        "0 bytes when it opens it; 'r+' writes over the old bytes and keeps the tail it did "
+        "not reach, and 'a' keeps all of them")
+
+
+def test_save_settings_twice_keeps_only_the_last(tmp_path):
+    path = tmp_path / "s.ini"
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("old = 0\n")
+    save_settings(path, "a = 1\nb = 2\nc = 3\n")
+    save_settings(path, "a = 9\n")
+    assert _read(path) == "a = 9\n", "'w' truncates: only the last text written remains"
+
+
+def test_log_event_keeps_the_earlier_lines(tmp_path):
+    path = shutil.copy("app.log", tmp_path / "app.log")
+    before = _read(path)
+    log_event(path, "2024-05-01T09:15:02 upload stored")
+    log_event(path, "2024-05-01T09:15:03 thumbnail created")
+    want = before + "2024-05-01T09:15:02 upload stored\n2024-05-01T09:15:03 thumbnail created\n"
+    assert _read(path) == want, (
+        "a log only grows: open it with 'a' (append). 'w' truncates the file each time it is "
+        "opened, so every call destroyed the log written so far")
+
+
+def test_log_event_creates_a_missing_log(tmp_path):
+    path = tmp_path / "fresh.log"
+    log_event(path, "first")
+    log_event(path, "second")
+    assert _read(path) == "first\nsecond\n", (
+        "'a' creates a missing file; each message must end up on its own line ending in \\n")
+
+
+def test_claim_name_creates_the_file(tmp_path):
+    path = tmp_path / "alice.claim"
+    claim_name(path, "alice")
+    assert _read(path) == "alice\n"
+
+
+def test_claim_name_refuses_an_existing_file(tmp_path):
+    path = tmp_path / "shared.claim"
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("alice\n")
+    raised = None
+    try:
+        claim_name(path, "bob")
+    except FileExistsError as exc:
+        raised = exc
+    assert raised is not None, (
+        "the file already existed, so claim_name must raise FileExistsError: open it with "
+        "'x' (exclusive create), which fails instead of overwriting. Don't catch the error")
+    assert _read(path) == "alice\n", "the existing claim must be left untouched"
+
+
+def test_claim_name_is_not_fooled_by_a_planted_symlink(tmp_path):
+    victim = tmp_path / "victim.txt"  # does not exist yet
+    path = tmp_path / "eve.claim"
+    os.symlink(victim, path)  # a dangling symlink: os.path.exists(path) says False
+    raised = False
+    try:
+        claim_name(path, "mallory")
+    except FileExistsError:
+        raised = True
+    wrote_through_link = victim.exists()
+    assert not wrote_through_link, (
+        "a dangling symlink was planted at the path: os.path.exists() said 'missing', and "
+        "open(path, 'w') followed the link and created the file it points to. Check-then-"
+        "create is a race; use open(path, 'x'), which checks and creates in one step and "
+        "refuses symlinks")
+    assert raised, "the path existed (as a symlink): claim_name must raise FileExistsError"
+
+
+def test_claim_name_loses_a_race_cleanly(tmp_path):
+    # Simulate another worker claiming the same name at the worst moment: right after a
+    # check of yours (os.path.exists, lexists, isfile, Path.exists... all end in os.stat or
+    # os.lstat) has found the name free. open(path, 'x') makes no such check, so with it the
+    # other worker never gets in between.
+    path = tmp_path / "job-17.claim"
+    real_stat, real_lstat = os.stat, os.lstat
+    raced = []
+
+    def racing(real):
+        def check(target, *args, **kwargs):
+            try:
+                return real(target, *args, **kwargs)
+            except FileNotFoundError:
+                if not isinstance(target, int) and os.path.abspath(target) == str(path):
+                    with open(path, "x", encoding="utf-8") as f:  # the other worker
+                        f.write("worker-2\n")
+                    raced.append(True)
+                raise
+        return check
+
+    os.stat, os.lstat = racing(real_stat), racing(real_lstat)
+    raised = False
+    try:
+        claim_name(path, "worker-1")
+    except FileExistsError:
+        raised = True
+    finally:
+        os.stat, os.lstat = real_stat, real_lstat
+    if not raced:  # no check, no gap: the claim is simply ours
+        assert _read(path) == "worker-1\n" and not raised, "the name was free: claim it"
+        return
+    assert _read(path) == "worker-2\n", (
+        "another worker created the file between your existence check and your open(), and "
+        "you overwrote its claim: both of you now believe you own the name. A check followed "
+        "by a create can always lose that race: let open(path, 'x') check and create in one "
+        "step")
+    assert raised, (
+        "another worker claimed the name first: claim_name must raise FileExistsError")
