@@ -28,8 +28,9 @@ pub fn run(g: &GlobalArgs, name: Option<&str>, json: bool) -> anyhow::Result<u8>
     };
     let was_current = progress.state.current.as_deref() == Some(exercise.name.as_str());
     progress.set_done(&exercise.name, verdict.passed());
+    let index = workbook.index_of(&exercise.name).unwrap_or(0);
     let next = progress
-        .first_pending(&workbook)
+        .pending_after(&workbook, index)
         .map(|i| &workbook.exercises[i]);
     // A failing exercise becomes current; passing the current one moves on to the next.
     if !verdict.passed() {

@@ -493,10 +493,7 @@ impl App {
             self.status = format!("{name} is not passing yet: fix it first (h shows a hint). To work on another exercise, press l.");
             return;
         }
-        let after = (self.current + 1..self.workbook.exercises.len())
-            .chain(0..self.current)
-            .find(|&i| !self.progress.is_done(&self.workbook.exercises[i].name));
-        match after {
+        match self.progress.pending_after(&self.workbook, self.current) {
             Some(i) => self.enter_exercise(i),
             None => {
                 self.status = "Every exercise is done. Checking them all once more…".into();

@@ -106,14 +106,20 @@ def test_leaves_no_temp_file_behind(tmp_path):
 
 
 def test_a_crash_mid_write_keeps_the_old_content(tmp_path):
-    path = tmp_path / "settings.conf"
-    _put(path, OLD)
-    outcome = kit.run_killed(write_atomic, path, NEW, after_bytes=len(NEW) // 2)
-    assert outcome.error is None, _child_error(outcome)
-    assert _state(path) in ("the old content", "the new content"), (
-        "the process was killed half-way through writing: the file must still hold the "
-        "complete old content (or the complete new one), never a torn mix. Writing in place "
-        "with 'w' truncates first; write to a temp file and os.replace() it over the target")
+    # Kill the writer at several points: early, half-way, near the end of the text, and (for
+    # a writer that writes more than once) in the middle of a second copy.
+    size = len(NEW)
+    for cut in (size // 2, 1, size - 1, size + size // 2, 2 * size - 1):
+        path = tmp_path / ("settings-%d.conf" % cut)
+        _put(path, OLD)
+        outcome = kit.run_killed(write_atomic, path, NEW, after_bytes=cut)
+        assert outcome.error is None, _child_error(outcome)
+        assert _state(path) in ("the old content", "the new content"), (
+            "the process was killed after writing %d bytes (the text has %d), and the target "
+            "now holds %s: it must still hold the complete old content (or the complete new "
+            "one), never a torn mix. Never write into the target itself (not with 'w', not "
+            "by copying over it): write a temp file and os.replace() it over the target"
+            % (cut, size, _state(path)))
 
 
 def test_a_crash_while_creating_leaves_no_half_file(tmp_path):

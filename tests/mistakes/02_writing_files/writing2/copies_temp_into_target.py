@@ -1,0 +1,164 @@
+"""Writes a temp file, then copies it into the target with 'w': the copy is an in-place write again."""
+# expect: not by copying over it
+"""writing2: atomic writes: a temp file in the same directory, then os.replace.
+
+open(path, "w") truncates the file to 0 bytes first and fills it afterwards. Until the last
+byte is written, anyone reading the file sees it empty or cut in half; and if the process is
+killed in that window (a deploy, the OOM killer, a power cut) it STAYS that way: the old
+content is gone and the new content is incomplete. For a settings file, a saved upload or a
+model checkpoint, that is data loss.
+
+The fix: never write into the real file. Write the new content into a temporary file next to
+it, then swap it in with os.replace(tmp, path). The rename is atomic: every reader, and the
+disk after a crash, sees either the complete old file or the complete new one, never a mix.
+
+    fd, tmp = tempfile.mkstemp(dir=folder_of_path, prefix=".settings-", suffix=".tmp")
+    with open(fd, "w", encoding="utf-8") as f:   # open() accepts the descriptor mkstemp gave
+        f.write(text)
+    os.replace(tmp, path)
+
+The temp file must be in the SAME directory as the target. os.replace() is only atomic inside
+one filesystem: a rename is just a change to directory entries, so the data never moves. /tmp
+is often a different filesystem (tmpfs), and a rename from there fails with EXDEV ("Invalid
+cross-device link"), pushing people to shutil.move(), which copies byte by byte and is not
+atomic at all. tempfile.mkstemp() without dir= puts the file in /tmp (or $TMPDIR).
+
+Your task: write_atomic(path, text) makes the file at `path` (a str or a Path, in any
+directory, existing or not) contain exactly `text`, encoded as UTF-8, atomically, and leaves
+no temporary file behind when it succeeds. It returns None.
+
+The tests crash your function for real: they run it in a child process and kill it in the
+middle of writing, or just before the rename, and then look at what is left on disk.
+"""
+
+import os
+import tempfile
+
+
+def write_atomic(path, text):
+    # The new text goes to a temp file first, so the old file is safe while we write...
+    tmp = os.fspath(path) + ".new"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+    # ...then it is copied over the target, line by line.
+    with open(tmp, encoding="utf-8") as src, open(path, "w", encoding="utf-8") as dst:
+        for line in src:
+            dst.write(line)
+    os.unlink(tmp)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tests
+
+import iolings_testkit as kit  # noqa: E402
+
+OLD = "".join("old setting %04d = enabled\n" % i for i in range(800))   # about 21 KB
+NEW = "".join("new setting %04d = disabled\n" % i for i in range(900))  # about 25 KB
+
+
+def _put(path, text):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def _state(path):
+    """What a reader finds at path, in a few words."""
+    if not os.path.lexists(path):
+        return "no file at all"
+    with open(path, encoding="utf-8", errors="replace") as f:
+        got = f.read()
+    if got == OLD:
+        return "the old content"
+    if got == NEW:
+        return "the new content"
+    return "a torn file (%d characters, starting %r, ending %r)" % (len(got), got[:20], got[-20:])
+
+
+def _child_error(outcome):
+    return "write_atomic raised in the child process: %s" % outcome.error
+
+
+def test_writes_a_new_file(tmp_path):
+    path = tmp_path / "greeting.txt"
+    write_atomic(path, "héllo wörld\n")
+    with open(path, encoding="utf-8") as f:
+        got = f.read()
+    assert got == "héllo wörld\n", "the file must contain exactly the text, encoded as UTF-8"
+
+
+def test_replaces_an_existing_file(tmp_path):
+    path = tmp_path / "settings.conf"
+    _put(path, OLD)
+    write_atomic(str(path), "short\n")
+    with open(path, encoding="utf-8") as f:
+        got = f.read()
+    assert got == "short\n", "after write_atomic the file holds the new text and nothing else"
+
+
+def test_leaves_no_temp_file_behind(tmp_path):
+    path = tmp_path / "settings.conf"
+    _put(path, OLD)
+    write_atomic(path, NEW)
+    assert sorted(os.listdir(tmp_path)) == ["settings.conf"], (
+        "after a successful write only the target may be in the directory: the temp file "
+        "must have been renamed onto it with os.replace(tmp, path)")
+
+
+def test_a_crash_mid_write_keeps_the_old_content(tmp_path):
+    # Kill the writer at several points: early, half-way, near the end of the text, and (for
+    # a writer that writes more than once) in the middle of a second copy.
+    size = len(NEW)
+    for cut in (size // 2, 1, size - 1, size + size // 2, 2 * size - 1):
+        path = tmp_path / ("settings-%d.conf" % cut)
+        _put(path, OLD)
+        outcome = kit.run_killed(write_atomic, path, NEW, after_bytes=cut)
+        assert outcome.error is None, _child_error(outcome)
+        assert _state(path) in ("the old content", "the new content"), (
+            "the process was killed after writing %d bytes (the text has %d), and the target "
+            "now holds %s: it must still hold the complete old content (or the complete new "
+            "one), never a torn mix. Never write into the target itself (not with 'w', not "
+            "by copying over it): write a temp file and os.replace() it over the target"
+            % (cut, size, _state(path)))
+
+
+def test_a_crash_while_creating_leaves_no_half_file(tmp_path):
+    path = tmp_path / "report.txt"
+    outcome = kit.run_killed(write_atomic, path, NEW, after_bytes=len(NEW) // 3)
+    assert outcome.error is None, _child_error(outcome)
+    assert _state(path) in ("no file at all", "the new content"), (
+        "the process was killed while creating the file: a reader must find no file or the "
+        "complete file, never a half-written one that looks valid")
+
+
+def test_a_crash_just_before_the_rename_keeps_the_old_content(tmp_path):
+    path = tmp_path / "settings.conf"
+    _put(path, OLD)
+    outcome = kit.run_killed(write_atomic, path, NEW, at="replace")
+    assert outcome.error is None, _child_error(outcome)
+    assert _state(path) in ("the old content", "the new content"), (
+        "the process was killed just before os.replace(): the target must not have been "
+        "touched yet. Put all the writing into the temp file, and make the rename the last "
+        "step")
+
+
+def test_the_temp_file_is_in_the_same_directory(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    path = folder / "settings.conf"
+    _put(path, OLD)
+    with kit.record_io() as rec:
+        write_atomic(path, NEW)
+    target = os.path.realpath(path)
+    renames = [e for e in rec.events if e[0] in ("replace", "rename")
+               and os.path.realpath(e[2]) == target]
+    assert renames != [], (
+        "write_atomic never renamed a file onto the target: write the text to a temp file, "
+        "then os.replace(tmp, path). That rename is the atomic step")
+    src = os.path.realpath(renames[-1][1])
+    assert os.path.dirname(src) == os.path.dirname(target), (
+        "the temp file was created in %s, not in the target's directory %s. os.replace is "
+        "only atomic within one filesystem, and /tmp is often another one (the rename then "
+        "fails with EXDEV): create the temp file next to the target, "
+        "tempfile.mkstemp(dir=os.path.dirname(path))" % (os.path.dirname(src), folder))
+    with open(path, encoding="utf-8") as f:
+        assert f.read() == NEW, "the target must hold the new text"
