@@ -4,7 +4,7 @@ use colored::Colorize;
 use serde::Serialize;
 
 use crate::cli::GlobalArgs;
-use crate::render::symbols;
+use crate::render::{self, symbols};
 
 #[derive(Serialize)]
 struct Row<'a> {
@@ -52,7 +52,9 @@ pub fn list(g: &GlobalArgs, json: bool) -> anyhow::Result<u8> {
         }
         let mark = if r.done { s.pass.green() } else { " ".normal() };
         let name = if r.current {
-            format!("{} ← current", r.name).cyan().bold()
+            render::plain_symbols(&format!("{} ← current", r.name))
+                .cyan()
+                .bold()
         } else {
             r.name.normal()
         };

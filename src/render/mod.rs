@@ -77,6 +77,29 @@ pub fn symbols() -> Symbols {
     }
 }
 
+/// Where the terminal cannot show Unicode, our own interface symbols in ASCII. (Text from the
+/// exercises is left alone: it is the learner's data.)
+pub fn plain_symbols(text: &str) -> String {
+    if style().unicode || text.is_ascii() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '…' => out.push_str("..."),
+            '·' => out.push('-'),
+            '↑' => out.push_str("Up"),
+            '↓' => out.push_str("Dn"),
+            '←' => out.push_str("<-"),
+            '→' => out.push_str("->"),
+            '─' => out.push('-'),
+            '⟳' => out.push('*'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// `text` as a terminal hyperlink to `path` where supported, plain text elsewhere.
 pub fn link(text: &str, path: &Path) -> String {
     if !style().links {

@@ -25,7 +25,10 @@ impl Screen {
 pub fn draw(app: &mut App, screen: &mut Screen) -> io::Result<bool> {
     let (width, height) = terminal::size().unwrap_or((80, 24));
     let (width, height) = (width.max(20) as usize, height.max(8) as usize);
-    let rows = frame(app, width, height);
+    let rows: Vec<String> = frame(app, width, height)
+        .iter()
+        .map(|r| render::plain_symbols(r))
+        .collect();
     if rows == screen.last {
         return Ok(false);
     }

@@ -137,6 +137,32 @@ def test_a_full_disk(tmp_path):
     assert _leftovers(tmp_path) == [], LEFTOVER
 
 
+class _Interrupted(dict):
+    """A dict that Ctrl-C interrupts while json.dump is in the middle of writing it."""
+
+    def items(self):
+        raise KeyboardInterrupt
+
+
+def test_ctrl_c_in_the_middle_of_the_save(tmp_path):
+    path, before = _old_config(tmp_path)
+    bad = dict(NEW, storage=_Interrupted(NEW["storage"]))  # half the JSON is written first
+    interrupted = False
+    try:
+        save_config(path, bad)
+    except KeyboardInterrupt:
+        interrupted = True
+    assert interrupted, (
+        "Ctrl-C (KeyboardInterrupt) arrived in the middle of the save, and save_config did not "
+        "let it through: clean up, then a bare `raise`")
+    assert _bytes(path) == before, "the old config must be left exactly as it was"
+    assert _leftovers(tmp_path) == [], (
+        "Ctrl-C (KeyboardInterrupt) arrived in the middle of json.dump, and the temp file "
+        "stayed behind. KeyboardInterrupt and SystemExit are not subclasses of Exception, so "
+        "`except Exception:` lets them pass without cleaning up: use `except BaseException:` "
+        "(or a finally block), os.unlink(tmp), then `raise`")
+
+
 def test_a_crash_mid_write_keeps_the_old_config(tmp_path):
     path, before = _old_config(tmp_path)
     outcome = kit.run_killed(save_config, path, NEW, after_bytes=60)
