@@ -17,6 +17,12 @@ use clap::Parser;
 use cli::{Cli, ColorChoice};
 
 fn main() -> ExitCode {
+    // `iolings list | head` should end quietly, as Unix tools do, not panic on a closed pipe.
+    // SAFETY: restoring the default disposition of one signal at start-up, before any thread.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+    raise_open_file_limit();
     let cli = Cli::parse();
     configure_output(cli.global.color);
     match commands::dispatch(cli) {
@@ -28,6 +34,23 @@ fn main() -> ExitCode {
                 colored::Colorize::bold(colored::Colorize::red("error:"))
             );
             ExitCode::from(code)
+        }
+    }
+}
+
+/// Parallel runs hold many pipes, and removing a deep sandbox holds a descriptor per level:
+/// use the hard limit, not the (often 1024) soft one.
+fn raise_open_file_limit() {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit/setrlimit on a struct we own.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && limit.rlim_cur < limit.rlim_max
+        {
+            limit.rlim_cur = limit.rlim_max;
+            libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
         }
     }
 }

@@ -69,7 +69,6 @@ fn progress_of_the_wrong_shape_is_set_aside_too_and_run_still_works() {
 }
 
 #[test]
-#[ignore = "bug: progress.rs set_aside renames onto state.corrupt-<unix seconds>.json, replacing an earlier corrupt copy with the same name"]
 fn corrupt_progress_never_overwrites_an_earlier_corrupt_copy() {
     let wb = test_workbook();
     std::fs::create_dir_all(wb.state_dir()).unwrap();
@@ -344,7 +343,6 @@ fn reset_never_overwrites_an_earlier_backup() {
 }
 
 #[test]
-#[ignore = "bug: a deleted exercise file makes the workbook invalid (workbook/mod.rs:324), so `reset` cannot restore it"]
 fn reset_restores_a_deleted_exercise() {
     let wb = real_workbook();
     let (name, relative) = first_real_exercise(&wb);
@@ -521,7 +519,6 @@ fn verify_junit_escapes_markup_and_control_characters_in_output() {
 }
 
 #[test]
-#[ignore = "bug: verify.rs xml() keeps U+FFFE/U+FFFF, which XML 1.0 forbids, so the JUnit report does not parse"]
 fn verify_junit_stays_well_formed_whatever_the_learner_prints() {
     let wb = test_workbook();
     std::fs::write(

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use expectrl::Regex;
 use watch_support::{
-    repo_file, solution_of, write_by_rename, write_in_place, Watch, READING1, SEEDED,
+    failing, repo_file, solution_of, write_by_rename, write_in_place, Watch, READING1, SEEDED,
 };
 
 /// Enough for notify, the debouncer and the loop's 100 ms tick to have reacted to a write.
@@ -26,7 +26,7 @@ fn first_start_welcomes_then_introduces_the_lesson_then_shows_the_verdict() {
     w.expect("Lesson 01");
     w.expect("Enter start");
     w.send("\r");
-    w.expect("reading1: 2 of 5 tests failed");
+    w.expect(failing("reading1"));
     let state = w.wb.state();
     assert_eq!(state["welcomed"], true, "{state:#}");
     assert_eq!(state["current"], "reading1", "{state:#}");
@@ -44,7 +44,7 @@ fn the_second_start_goes_straight_to_the_exercise() {
     w.expect("Lesson 01");
     w.expect("Enter start");
     w.send("\r");
-    w.expect(Regex(r"reading2: \d+ of \d+ tests failed"));
+    w.expect(failing("reading2"));
     assert!(
         !String::from_utf8_lossy(w.output()).contains("Welcome to iolings"),
         "the welcome message is shown once only"
@@ -60,7 +60,7 @@ fn saving_in_place_reruns_the_exercise() {
     assert!(w.wb.done().contains(&"reading1".to_string()));
     // And back: the watcher keeps watching after the first save.
     write_in_place(&w.path(READING1), &repo_file(READING1));
-    w.expect("reading1: 2 of 5 tests failed");
+    w.expect(failing("reading1"));
     assert!(!w.wb.done().contains(&"reading1".to_string()));
 }
 
@@ -71,7 +71,7 @@ fn saving_by_rename_reruns_the_exercise() {
     w.expect("reading1 passed");
     // The exercise is now another inode: renaming over it once more must still be seen.
     write_by_rename(&w.path(READING1), &repo_file(READING1));
-    w.expect("reading1: 2 of 5 tests failed");
+    w.expect(failing("reading1"));
     write_by_rename(&w.path(READING1), &solution_of(READING1));
     w.expect("reading1 passed");
 }
@@ -208,7 +208,7 @@ fn n_waits_for_a_pass_then_moves_to_the_next_exercise() {
     write_in_place(&w.path(READING1), &solution_of(READING1));
     w.expect("reading1 passed");
     w.send("n");
-    w.expect(Regex(r"reading2: \d+ of \d+ tests failed"));
+    w.expect(failing("reading2"));
     let state = w.wb.state();
     assert_eq!(state["current"], "reading2", "{state:#}");
     assert_eq!(state["done"], serde_json::json!(["reading1"]), "{state:#}");
@@ -244,7 +244,7 @@ fn x_asks_first_and_restores_the_shipped_version_with_a_backup() {
     w.send("x");
     w.expect("[y/N]");
     w.send("y");
-    w.expect("reading1: 2 of 5 tests failed");
+    w.expect(failing("reading1"));
     assert_eq!(
         std::fs::read(&path).unwrap(),
         repo_file(READING1),
@@ -376,14 +376,14 @@ fn l_lists_the_exercises_and_esc_returns() {
     w.expect("reading1");
     w.expect("(current)");
     w.send("\x1b");
-    w.expect("reading1: 2 of 5 tests failed");
+    w.expect(failing("reading1"));
     // From the list, Enter on another row jumps there.
     w.send("l");
     w.expect("Exercises (showing all)");
     w.send("j");
     w.expect(Regex(r">\s+reading2 "));
     w.send("\r");
-    w.expect(Regex(r"reading2: \d+ of \d+ tests failed"));
+    w.expect(failing("reading2"));
     assert_eq!(w.wb.state()["current"], "reading2");
 }
 
@@ -394,7 +394,7 @@ fn question_mark_shows_the_keys_and_esc_returns() {
     w.expect("Keys (no Enter needed)");
     w.expect("show the next hint");
     w.send("\x1b");
-    w.expect("reading1: 2 of 5 tests failed");
+    w.expect(failing("reading1"));
 }
 
 #[test]
@@ -411,13 +411,13 @@ fn saving_another_exercise_runs_it_in_the_background() {
     );
     // The current exercise is still the one on screen.
     w.send("r");
-    w.expect("reading1: 2 of 5 tests failed");
+    w.expect(failing("reading1"));
 }
 
 #[test]
 fn poll_mode_reruns_on_save() {
     let mut w = Watch::start(Some(SEEDED), &["watch", "--poll"]);
-    w.expect("reading1: 2 of 5 tests failed");
+    w.expect(failing("reading1"));
     w.wait_trace("run finished reading1");
     write_in_place(&w.path(READING1), &solution_of(READING1));
     w.expect("reading1 passed");
@@ -426,7 +426,7 @@ fn poll_mode_reruns_on_save() {
 #[test]
 fn manual_run_mode_runs_on_r_only() {
     let mut w = Watch::start(Some(SEEDED), &["watch", "--manual-run"]);
-    w.expect("reading1: 2 of 5 tests failed");
+    w.expect(failing("reading1"));
     let runs = w.wait_trace("run finished reading1");
     write_in_place(&w.path(READING1), &solution_of(READING1));
     w.pump(SETTLE);
@@ -510,4 +510,45 @@ fn with_stdout_redirected_watch_mode_refuses() {
     let text = std::fs::read_to_string(&out_file).unwrap();
     assert_eq!(code, 2, "{text}");
     assert!(text.contains("needs an interactive terminal"), "{text}");
+}
+
+#[test]
+fn a_termination_signal_during_a_run_restores_the_terminal_and_cleans_up() {
+    // SIGTERM (kill, a service manager) and SIGHUP (the terminal window was closed).
+    for signal in [expectrl::Signal::SIGTERM, expectrl::Signal::SIGHUP] {
+        let mut w = Watch::seeded();
+        let before = w.trace_lines().len();
+        write_in_place(&w.path(READING1), &slow_reading1(60));
+        w.wait_trace_after(before, "run started");
+        let start = Instant::now();
+        while w.processes_in_tmp().is_empty() {
+            assert!(start.elapsed() < Duration::from_secs(5), "{}", w.describe());
+            w.pump(Duration::from_millis(20));
+        }
+        w.signal(signal);
+        let code = w.wait_exit(Duration::from_secs(8));
+        assert!(code == 0 || code == 130, "{signal:?}: exit code {code}");
+        let text = String::from_utf8_lossy(w.output()).into_owned();
+        let after = &text[text.rfind("\x1b[?2026l").expect("a frame")..];
+        assert!(
+            after.contains("\x1b[?1049l") && after.contains("\x1b[?25h"),
+            "{signal:?}: terminal not restored: {after:?}"
+        );
+        assert!(w.sandboxes().is_empty(), "{signal:?}: {:?}", w.sandboxes());
+        assert!(
+            w.processes_in_tmp().is_empty(),
+            "{signal:?}: {:?}",
+            w.processes_in_tmp()
+        );
+    }
+}
+
+#[test]
+fn a_resized_terminal_is_redrawn_to_its_new_size() {
+    let mut w = Watch::seeded();
+    w.resize(60, 20);
+    // Too narrow for the long key list: the short one.
+    w.expect("h n r l x s c i ? q (? help)");
+    w.resize(120, 40);
+    w.expect("h hint · n next");
 }

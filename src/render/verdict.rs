@@ -209,9 +209,10 @@ fn compile_error(out: &mut String, verdict: &Verdict, error: &CompileError, plac
         if let Some(col) = error.column.filter(|c| *c > 0) {
             let width = error.end_column.filter(|e| *e > col).map_or(1, |e| e - col) as usize;
             let pad = " ".repeat(gutter.len());
-            let lead: String = text
+            // Measured on the text as printed (control characters are spelled out there).
+            let before: String = text.chars().take(col as usize - 1).collect();
+            let lead: String = neutralise(&before)
                 .chars()
-                .take(col as usize - 1)
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
             let _ = writeln!(

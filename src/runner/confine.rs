@@ -38,6 +38,8 @@ impl Limits {
             self.file_size_bytes,
             self.file_size_bytes,
         )?;
+        // iolings raised its own open-file limit; the exercise gets the usual one back.
+        set_rlimit(libc::RLIMIT_NOFILE, 1024, 4096)?;
         if let Some(bytes) = self.address_space_bytes {
             set_rlimit(libc::RLIMIT_AS, bytes, bytes)?;
         }
@@ -85,7 +87,7 @@ impl WriteConfinement {
     pub fn new(writable: &[&Path]) -> anyhow::Result<Option<Self>> {
         use landlock::{
             AccessFs, CompatLevel, Compatible, PathBeneath, PathFd, Ruleset, RulesetAttr,
-            RulesetCreatedAttr, ABI,
+            RulesetCreatedAttr, Scope, ABI,
         };
         if landlock_abi().is_none() {
             return Ok(None);
@@ -95,6 +97,8 @@ impl WriteConfinement {
         let mut ruleset = Ruleset::default()
             .set_compatibility(CompatLevel::BestEffort)
             .handle_access(write)?
+            // ABI 6+: no signals to processes outside the sandbox (iolings itself included).
+            .scope(Scope::Signal)?
             .create()?;
         for dir in writable {
             ruleset = ruleset.add_rule(PathBeneath::new(PathFd::new(dir)?, write))?;

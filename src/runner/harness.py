@@ -4,20 +4,23 @@ The runner starts ``python harness.py EXERCISE.py`` inside the sandbox with two 
 
 * ``IOLINGS_REPORT_FD``: an inherited pipe the harness writes its report to, one JSON object
   per line. The learner's prints go to stdout/stderr and can never corrupt it.
-* ``IOLINGS_RUN_TOKEN``: a random token the harness repeats in its first and last record, so
-  a stray write to the pipe cannot pass for the harness.
+* ``IOLINGS_TOKEN_FD``: an inherited pipe holding a random token, read once and closed. Every
+  record carries it, so a stray write to the report pipe cannot pass for the harness (and the
+  token is in no environment, argument list or file the exercise could read).
 
-Both are removed from ``os.environ`` and the pipe is moved to a high, close-on-exec descriptor
-before any learner code runs. Records, in order:
+Both variables are removed from ``os.environ`` and the report pipe is moved to a high,
+close-on-exec descriptor before any learner code runs. Every record starts on a fresh line and
+carries ``"token"`` and the harness's ``"pid"``; a forked copy of the harness (a test that
+forks and forgets to exit) never reports. Records, in order:
 
-    {"event": "start", "token": ..., "python": "3.11.7"}
+    {"event": "start", "python": "3.11.7"}
     {"event": "compile_error", "type", "message", "line", "col", "end_col", "text"}   (then stop)
     {"event": "crash", "type", "message", "traceback": [frame...]}   (exception at import)
     {"event": "exit", "code", "during", "traceback"}   (SystemExit at import or in a test)
     {"event": "test_start", "name"}
     {"event": "test", "name", "line", "outcome": "passed"|"failed"|"error", "duration_ms",
      "type", "message", "assertion", "traceback", "stdout", "stderr"}
-    {"event": "done", "token": ..., "total": N}
+    {"event": "done", "total": N, "passed": N}
 
 Without ``IOLINGS_REPORT_FD`` the harness prints a plain report instead, which is handy when
 writing exercises: ``python3 src/runner/harness.py exercises/01_reading_files/reading1.py``.
@@ -47,7 +50,17 @@ REPR_CAP = 2 * 1024
 
 
 def _take_channel():
-    token = os.environ.pop("IOLINGS_RUN_TOKEN", "")
+    token = ""
+    token_fd = os.environ.pop("IOLINGS_TOKEN_FD", None)
+    if token_fd is not None:
+        chunks = []
+        while True:
+            chunk = os.read(int(token_fd), 256)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(int(token_fd))
+        token = b"".join(chunks).decode("ascii")
     raw = os.environ.pop("IOLINGS_REPORT_FD", None)
     if raw is None:
         return None, token
@@ -60,6 +73,7 @@ def _take_channel():
 
 
 _CHANNEL, _TOKEN = _take_channel()
+_PID = os.getpid()
 _PLAIN = []  # records kept for the plain report when there is no channel
 
 
@@ -93,6 +107,10 @@ def _json_str(text):
             out.append(_ESCAPES[ch])
         elif 32 <= code < 127:
             out.append(ch)
+        elif 0xD800 <= code < 0xE000:
+            # A lone surrogate (an undecodable file name, say) is invalid JSON: send its
+            # escape as visible text instead of dropping the record.
+            out.append("\\\\u%04x" % code)
         elif code < 0x10000:
             out.append("\\u%04x" % code)
         else:
@@ -102,10 +120,15 @@ def _json_str(text):
 
 
 def _send(record):
+    if os.getpid() != _PID:
+        os._exit(0)  # a forked copy of the harness (a test forked and returned): stay silent
     if _CHANNEL is None:
         _PLAIN.append(record)
         return
-    data = (_json(record) + "\n").encode("ascii")
+    record["token"] = _TOKEN
+    record["pid"] = _PID
+    # A fresh line first: an unterminated line written by exercise code cannot swallow it.
+    data = ("\n" + _json(record) + "\n").encode("ascii")
     while data:
         written = _os_write(_CHANNEL, data)
         data = data[written:]
@@ -377,14 +400,25 @@ def _discover(module):
     return found
 
 
+_CO_GENERATOR, _CO_COROUTINE, _CO_ASYNC_GENERATOR = 0x20, 0x80, 0x200
+
+
 def _call_function(func):
     kwargs = {}
     code = func.__code__
+    if code.co_flags & (_CO_GENERATOR | _CO_ASYNC_GENERATOR):
+        raise TypeError("%s is a generator (it contains `yield`), so calling it runs none of "
+                        "its body: a test function must not yield" % func.__name__)
     if "tmp_path" in code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]:
         import pathlib
 
         kwargs["tmp_path"] = pathlib.Path(_fresh_dir())
-    func(**kwargs)
+    if code.co_flags & _CO_COROUTINE:
+        import asyncio
+
+        asyncio.run(func(**kwargs))
+    else:
+        func(**kwargs)
 
 
 def _fresh_dir():
@@ -411,6 +445,13 @@ def _call_testcase(cls, method):
 
         def addError(self, test, err):
             outcome.append(err[1])
+
+        def addSubTest(self, test, subtest, err):
+            if err is not None:
+                outcome.append(err[1])
+
+        def addUnexpectedSuccess(self, test):
+            outcome.append(AssertionError("marked expectedFailure, but it passed"))
 
     cls(method).run(_Result())
     if outcome:
@@ -506,7 +547,7 @@ def main(argv):
         print("usage: harness.py EXERCISE.py", file=sys.stderr)
         return 2
     path = os.path.abspath(argv[1])
-    _send({"event": "start", "token": _TOKEN, "python": "%d.%d.%d" % sys.version_info[:3]})
+    _send({"event": "start", "python": "%d.%d.%d" % sys.version_info[:3]})
     code = _compile(path)
     if code is None:
         _finish(1)
@@ -516,7 +557,7 @@ def main(argv):
     passed = 0
     for line, name, target, method in tests:
         passed += _run_test(name, line, target, method, path)
-    _send({"event": "done", "token": _TOKEN, "total": len(tests), "passed": passed})
+    _send({"event": "done", "total": len(tests), "passed": passed})
     _finish(0 if passed == len(tests) else 1)
 
 

@@ -119,7 +119,7 @@ impl Runner {
             .env_clear()
             .envs(sandbox.environment(&exercise.env))
             .env("IOLINGS_REPORT_FD", process::REPORT_FD.to_string())
-            .env("IOLINGS_RUN_TOKEN", &token);
+            .env("IOLINGS_TOKEN_FD", process::TOKEN_FD.to_string());
         let confinement = match self.protections.landlock_abi {
             Some(_) => WriteConfinement::new(&[&sandbox.work, &sandbox.tmp])
                 .context("could not set up the Landlock write confinement")?,
@@ -132,6 +132,7 @@ impl Runner {
         let timeout = Duration::from_secs(exercise.timeout_secs);
         let outcome = process::run(
             command,
+            token.as_bytes(),
             limits,
             confinement,
             timeout,
@@ -141,7 +142,7 @@ impl Runner {
         if outcome.cancelled {
             return Ok(None);
         }
-        let report = Report::parse(&outcome.report, &token);
+        let report = Report::parse(&outcome.report, &token, outcome.pid);
         Ok(Some(classify(
             &exercise.name,
             exercise.timeout_secs,
@@ -169,18 +170,27 @@ fn classify(name: &str, limit_secs: u64, child: ChildOutcome, report: Report) ->
         }
     } else if let Some(error) = report.compile_error {
         Outcome::CompileError(error)
-    } else if let Some((total, passed)) = report.done {
-        let failed = report
+    } else if let Some((code, during, traceback)) = report.exit {
+        // Checked before `done`: a run that called sys.exit never passes, whatever follows.
+        Outcome::ExitedEarly {
+            code: Some(code),
+            during: Some(during),
+            system_exit: true,
+            traceback,
+        }
+    } else if let (Some(total), None) = (report.done, signal) {
+        // Only the test records count: a `done` claims nothing by itself.
+        let passed = report
             .tests
             .iter()
-            .filter(|t| t.status != TestStatus::Passed)
+            .filter(|t| t.status == TestStatus::Passed)
             .count();
-        if total > 0 && passed == total && failed == 0 && report.tests.len() == total {
+        if total > 0 && passed == total && report.tests.len() == total && child.code() == Some(0) {
             Outcome::Passed
         } else {
             Outcome::TestsFailed {
-                failed: failed.max(total.saturating_sub(passed)),
-                total,
+                failed: total.max(report.tests.len()) - passed,
+                total: total.max(report.tests.len()),
             }
         }
     } else if let Some(exception) = report.crash {
@@ -190,13 +200,6 @@ fn classify(name: &str, limit_secs: u64, child: ChildOutcome, report: Report) ->
             exit_code: child.code(),
             during: None,
         })
-    } else if let Some((code, during, traceback)) = report.exit {
-        Outcome::ExitedEarly {
-            code: Some(code),
-            during: Some(during),
-            system_exit: true,
-            traceback,
-        }
     } else if let Some(signal) = signal {
         Outcome::Crashed(Crash {
             exception: None,
@@ -286,6 +289,7 @@ impl Runner {
         };
         let outcome = process::run(
             command,
+            b"",
             self.protections.rlimits.then(|| Limits::for_timeout(10)),
             confinement,
             Duration::from_secs(10),

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -18,6 +18,8 @@ use super::verdict::Captured;
 
 /// The descriptor number the harness finds its report pipe on.
 pub const REPORT_FD: RawFd = 3;
+/// The descriptor number the harness reads its run token from.
+pub const TOKEN_FD: RawFd = 4;
 /// Output kept per stream; the rest is read and dropped so the child never blocks on a pipe.
 pub const OUTPUT_CAP: usize = 1024 * 1024;
 /// The report pipe carries at most this much (each record is capped by the harness too).
@@ -46,6 +48,7 @@ impl Cancel {
 /// How the child ended.
 #[derive(Debug)]
 pub struct ChildOutcome {
+    pub pid: u32,
     pub status: Option<ExitStatus>,
     pub timed_out: bool,
     pub cancelled: bool,
@@ -85,9 +88,13 @@ fn live_remove(pid: u32) {
     live().get_or_insert_with(HashSet::new).remove(&pid);
 }
 
-/// Spawn `command` with the protections and collect everything until it ends.
+/// Spawn `command` with the protections and collect everything until it ends. `token` is
+/// handed to the child on `TOKEN_FD`, a pipe it reads once: unlike the environment or the
+/// arguments, it leaves no trace in /proc for exercise code to find.
+#[allow(clippy::too_many_arguments)]
 pub fn run(
     mut command: Command,
+    token: &[u8],
     limits: Option<Limits>,
     confinement: Option<WriteConfinement>,
     timeout: Duration,
@@ -96,6 +103,12 @@ pub fn run(
 ) -> anyhow::Result<ChildOutcome> {
     let (report_read, report_write) = pipe().context("could not create the report pipe")?;
     let write_fd = report_write.as_raw_fd();
+    let (token_read, token_write) = pipe().context("could not create the token pipe")?;
+    // A pipe holds at least 4 KiB: writing the token before the child exists cannot block.
+    File::from(token_write)
+        .write_all(token)
+        .context("could not write the run token")?;
+    let token_fd = token_read.as_raw_fd();
     command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -117,7 +130,13 @@ pub fn run(
             if let Some(confinement) = &confinement {
                 confinement.apply_in_child()?;
             }
-            move_fd_to(write_fd, REPORT_FD)
+            // The token pipe first: its fd may be 3, which the report pipe is about to take.
+            let token_high = libc::fcntl(token_fd, libc::F_DUPFD_CLOEXEC, 10);
+            if token_high < 0 {
+                return Err(io::Error::last_os_error());
+            }
+            move_fd_to(write_fd, REPORT_FD)?;
+            move_fd_to(token_high, TOKEN_FD)
         });
     }
     let started = Instant::now();
@@ -127,6 +146,7 @@ pub fn run(
     let guard = GroupGuard { pgid: child.id() };
     let result = collect(&mut child, report_read, timeout, cancel, started);
     drop(guard);
+    drop(token_read);
     live_remove(child.id());
     if hunt_escapees {
         reap_escapees();
@@ -240,6 +260,7 @@ fn collect(
     let elapsed = started.elapsed();
     let [out, err, rep] = streams;
     Ok(ChildOutcome {
+        pid,
         status: Some(status),
         timed_out,
         cancelled,
@@ -385,17 +406,21 @@ fn find_escapees(live: &HashSet<u32>) -> Vec<libc::pid_t> {
     found
 }
 
-/// Ctrl-C and SIGTERM stop the runs in flight (their process groups are killed and their
-/// sandboxes removed) instead of killing iolings on the spot; a second Ctrl-C exits at once.
+/// Ctrl-C, SIGTERM, SIGHUP (the terminal closed) and SIGQUIT stop the runs in flight (their
+/// process groups are killed and their sandboxes removed) instead of killing iolings on the
+/// spot. Clean-up takes milliseconds; only a third signal gives up on it and exits at once.
 pub fn install_interrupt_handler() {
+    use std::sync::atomic::AtomicUsize;
     use std::sync::Once;
     static ONCE: Once = Once::new();
+    static COUNT: AtomicUsize = AtomicUsize::new(0);
     ONCE.call_once(|| {
-        for signal in [libc::SIGINT, libc::SIGTERM] {
-            // SAFETY: the handler only touches an atomic and calls _exit, both async-signal-safe.
+        for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT] {
+            // SAFETY: the handler only touches atomics and calls _exit, both async-signal-safe.
             let _ = unsafe {
                 signal_hook::low_level::register(signal, || {
-                    if INTERRUPTED.swap(true, Ordering::SeqCst) {
+                    INTERRUPTED.store(true, Ordering::SeqCst);
+                    if COUNT.fetch_add(1, Ordering::SeqCst) >= 2 {
                         signal_hook::low_level::exit(130);
                     }
                 })

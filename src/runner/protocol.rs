@@ -1,19 +1,26 @@
 //! The harness protocol: JSON lines the embedded harness writes to its private report pipe.
 //!
-//! The wire format is documented at the top of `harness.py`. Lines that do not parse are
-//! ignored (only the harness writes here), and the run counts as complete only when a `done`
-//! record carries this run's token.
+//! The wire format is documented at the top of `harness.py`. Every record carries this run's
+//! token and the interpreter's pid; lines without both (garbage, or forgeries by exercise code
+//! that found the pipe) are ignored.
 
 use serde::Deserialize;
 
 use super::verdict::{Assertion, CompileError, Exception, Frame, TestResult, TestStatus};
 
+/// A record with the fields every record carries.
+#[derive(Debug, Deserialize)]
+struct Envelope {
+    token: String,
+    pid: u32,
+    #[serde(flatten)]
+    record: Record,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Record {
-    Start {
-        token: String,
-    },
+    Start {},
     CompileError {
         #[serde(rename = "type")]
         error_type: String,
@@ -39,9 +46,7 @@ pub enum Record {
     },
     Test(Box<TestRecord>),
     Done {
-        token: String,
         total: usize,
-        passed: usize,
     },
 }
 
@@ -119,25 +124,28 @@ pub struct Report {
     pub tests: Vec<TestResult>,
     /// The test that started last and has not reported (where the run was when it ended).
     pub running: Option<String>,
-    /// (total, passed) from a `done` record with the right token.
-    pub done: Option<(usize, usize)>,
+    /// The number of tests the harness ran, from its `done` record.
+    pub done: Option<usize>,
 }
 
 impl Report {
-    pub fn parse(bytes: &[u8], token: &str) -> Report {
+    /// Fold the records of the interpreter `pid` that carry `token`; ignore every other line.
+    pub fn parse(bytes: &[u8], token: &str, pid: u32) -> Report {
         let mut report = Report::default();
         for line in bytes.split(|b| *b == b'\n') {
-            let Ok(record) = serde_json::from_slice::<Record>(line) else {
-                continue;
-            };
-            report.apply(record, token);
+            match serde_json::from_slice::<Envelope>(line) {
+                Ok(envelope) if envelope.token == token && envelope.pid == pid => {
+                    report.apply(envelope.record)
+                }
+                _ => continue,
+            }
         }
         report
     }
 
-    fn apply(&mut self, record: Record, token: &str) {
+    fn apply(&mut self, record: Record) {
         match record {
-            Record::Start { token: t, .. } => self.started |= t == token,
+            Record::Start {} => self.started = true,
             record @ Record::CompileError { .. } => self.compile_error = record.compile_error(),
             Record::Crash {
                 error_type,
@@ -160,13 +168,9 @@ impl Report {
                 self.running = None;
                 self.tests.push((*test).into());
             }
-            Record::Done {
-                token: t,
-                total,
-                passed,
-            } => {
-                if t == token && self.started {
-                    self.done = Some((total, passed));
+            Record::Done { total } => {
+                if self.started {
+                    self.done = Some(total);
                 }
             }
         }
@@ -178,18 +182,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn done_needs_the_run_token() {
-        let lines = b"{\"event\":\"start\",\"token\":\"abc\",\"python\":\"3.11.0\"}\n\
-{\"event\":\"done\",\"token\":\"forged\",\"total\":1,\"passed\":1}\n";
-        assert!(Report::parse(lines, "abc").done.is_none());
-        let lines = b"{\"event\":\"start\",\"token\":\"abc\",\"python\":\"3.11.0\"}\n\
-garbage\n{\"event\":\"done\",\"token\":\"abc\",\"total\":1,\"passed\":1}\n";
-        assert_eq!(Report::parse(lines, "abc").done, Some((1, 1)));
+    fn records_need_the_run_token_and_pid() {
+        let start = b"{\"event\":\"start\",\"token\":\"abc\",\"pid\":7,\"python\":\"3.11.0\"}\n";
+        let forged = b"{\"event\":\"done\",\"token\":\"forged\",\"pid\":7,\"total\":1}\n";
+        let other_pid = b"{\"event\":\"done\",\"token\":\"abc\",\"pid\":8,\"total\":1}\n";
+        let real = b"{\"event\":\"done\",\"token\":\"abc\",\"pid\":7,\"total\":1}\n";
+        for bad in [&forged[..], &other_pid[..]] {
+            let lines = [&start[..], bad].concat();
+            assert!(Report::parse(&lines, "abc", 7).done.is_none());
+        }
+        let lines = [&start[..], b"garbage\n", &real[..]].concat();
+        assert_eq!(Report::parse(&lines, "abc", 7).done, Some(1));
     }
 
     #[test]
     fn a_test_start_without_result_names_the_running_test() {
-        let lines = b"{\"event\":\"test_start\",\"name\":\"test_a\"}\n";
-        assert_eq!(Report::parse(lines, "t").running.as_deref(), Some("test_a"));
+        let lines = b"{\"event\":\"test_start\",\"token\":\"t\",\"pid\":1,\"name\":\"test_a\"}\n";
+        assert_eq!(
+            Report::parse(lines, "t", 1).running.as_deref(),
+            Some("test_a")
+        );
     }
 }

@@ -5,10 +5,8 @@ use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
-use tempfile::TempDir;
-
 use super::harness;
+use anyhow::Context;
 
 /// A file or folder to copy in: from `source`, to `relative` under the sandbox's cwd.
 #[derive(Debug, Clone)]
@@ -18,8 +16,8 @@ pub struct Fixture {
 }
 
 pub struct Sandbox {
-    // Held for its Drop: removes the whole tree, also when a run ends in an error or a panic.
-    _dir: TempDir,
+    /// Removed on drop, also when a run ends in an error or a panic (see `remove_tree`).
+    root: PathBuf,
     /// The learner code's cwd and HOME; holds the exercise and fixtures.
     pub work: PathBuf,
     /// TMPDIR.
@@ -37,36 +35,35 @@ impl Sandbox {
         fixtures: &[Fixture],
         lib: Option<&Path>,
     ) -> anyhow::Result<Self> {
-        let dir = tempfile::Builder::new()
+        let root = tempfile::Builder::new()
             .prefix("iolings-")
             .tempdir()
-            .context("could not create a temporary directory for the run (is TMPDIR writable?)")?;
-        let root = dir.path();
-        let (work, tmp) = (root.join("work"), root.join("tmp"));
-        for d in [&work, &tmp] {
+            .context("could not create a temporary directory for the run (is TMPDIR writable?)")?
+            .keep();
+        // From here on, dropping `sandbox` removes the directory, whatever fails next.
+        let mut sandbox = Sandbox {
+            work: root.join("work"),
+            tmp: root.join("tmp"),
+            lib: root.join("lib"),
+            root,
+        };
+        for d in [&sandbox.work, &sandbox.tmp] {
             fs::create_dir(d).with_context(|| format!("could not create {}", d.display()))?;
         }
-        let lib = match lib {
-            Some(cached) => cached.to_path_buf(),
+        match lib {
+            Some(cached) => sandbox.lib = cached.to_path_buf(),
             None => {
-                let own = root.join("lib");
-                fs::create_dir(&own).context("could not create the harness folder")?;
-                harness::write_sources(&own).context("could not write the harness")?;
-                own
+                fs::create_dir(&sandbox.lib).context("could not create the harness folder")?;
+                harness::write_sources(&sandbox.lib).context("could not write the harness")?;
             }
-        };
-        fs::copy(exercise, work.join(file_name))
+        }
+        fs::copy(exercise, sandbox.work.join(file_name))
             .with_context(|| format!("could not read {}", exercise.display()))?;
         for fixture in fixtures {
-            copy_tree(&fixture.source, &work.join(&fixture.relative))
+            copy_tree(&fixture.source, &sandbox.work.join(&fixture.relative))
                 .with_context(|| format!("could not copy fixture {}", fixture.source.display()))?;
         }
-        Ok(Sandbox {
-            _dir: dir,
-            work,
-            tmp,
-            lib,
-        })
+        Ok(sandbox)
     }
 
     pub fn harness(&self) -> PathBuf {
@@ -92,6 +89,52 @@ impl Sandbox {
     }
 }
 
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        remove_tree(&self.root);
+    }
+}
+
+/// Remove a sandbox whatever the exercise left in it: folders it locked with chmod (which
+/// stop a non-root user), or a tree deeper than one process can hold open at once.
+fn remove_tree(path: &Path) {
+    if fs::remove_dir_all(path).is_ok() || !path.exists() {
+        return;
+    }
+    unlock(path);
+    if fs::remove_dir_all(path).is_ok() {
+        return;
+    }
+    // GNU and BSD rm walk with relative descriptors and cope with any depth.
+    let _ = std::process::Command::new("rm")
+        .args(["-rf", "--"])
+        .arg(path)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status();
+}
+
+/// Give the owner rwx on every folder below `path`, never following symlinks.
+fn unlock(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let Ok(meta) = fs::symlink_metadata(path) else {
+        return;
+    };
+    if !meta.is_dir() {
+        return;
+    }
+    let mode = meta.permissions().mode();
+    if mode & 0o700 != 0o700 {
+        let _ = fs::set_permissions(path, fs::Permissions::from_mode(mode | 0o700));
+    }
+    if let Ok(entries) = fs::read_dir(path) {
+        for entry in entries.flatten() {
+            unlock(&entry.path());
+        }
+    }
+}
+
 fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
     if let Some(parent) = to.parent() {
         fs::create_dir_all(parent)?;
@@ -112,6 +155,21 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn locked_folders_are_removed_too() {
+        use std::os::unix::fs::PermissionsExt;
+        let src = tempfile::NamedTempFile::new().unwrap();
+        let sandbox = Sandbox::create(src.path(), "x.py", &[], None).unwrap();
+        let root = sandbox.work.parent().unwrap().to_path_buf();
+        let locked = sandbox.work.join("a/b");
+        fs::create_dir_all(&locked).unwrap();
+        fs::write(locked.join("f"), b"x").unwrap();
+        fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+        fs::set_permissions(sandbox.work.join("a"), fs::Permissions::from_mode(0o500)).unwrap();
+        drop(sandbox);
+        assert!(!root.exists());
+    }
 
     #[test]
     fn the_directory_goes_away_when_dropped() {

@@ -1,11 +1,11 @@
 """Reads in text mode and checks for the newline, but a line torn inside a UTF-8 character still raises UnicodeDecodeError."""
 # expect: UnicodeDecodeError
-"""writing5: an append-only journal that survives a crash.
+r"""writing5: an append-only journal that survives a crash.
 
 Rewriting a whole file atomically is fine for a config. For a stream of events (uploads
 accepted, payments taken, jobs finished) it is too slow: you append. A journal in JSON Lines
-format is one JSON document per line, each line ending in "\\n". json.dumps() never puts a raw
-newline inside a document (a "\\n" in a string becomes the two characters \\ and n), so one
+format is one JSON document per line, each line ending in "\n". json.dumps() never puts a raw
+newline inside a document (a "\n" in a string becomes the two characters \ and n), so one
 record is always exactly one line. (Unless you pass indent=: don't.)
 
 The rules that make it crash-safe:
@@ -14,11 +14,11 @@ The rules that make it crash-safe:
   returning. Once append_record() returns, the record is COMMITTED: the caller may tell the
   user "saved", so a power cut must not lose it.
 - A crash can stop the writer in the middle of a line. The file then ends with a torn line:
-  some bytes, no "\\n", maybe even half of a multi-byte UTF-8 character. That record was never
+  some bytes, no "\n", maybe even half of a multi-byte UTF-8 character. That record was never
   committed (its append_record never returned), so the reader must ignore it, even if those
   bytes happen to parse as JSON, instead of crashing. Read in binary ('rb') and decode each
   complete line yourself, so a torn character cannot raise UnicodeDecodeError.
-- A complete line (it ends with "\\n") that does not parse is NOT a torn write: something
+- A complete line (it ends with "\n") that does not parse is NOT a torn write: something
   else corrupted the file. Don't hide that: let the ValueError (json.JSONDecodeError is one)
   reach the caller.
 - Before appending, the writer checks whether the file ends with a torn line, and if so cuts
@@ -31,7 +31,7 @@ Your task: fix both functions.
   the journal if missing, cutting off a torn last line if there is one; flush and os.fsync
   before returning.
 - read_records(path) -> list of dicts: every complete line, in order; a final line without
-  "\\n" is ignored; a missing journal has no records yet: [].
+  "\n" is ignored; a missing journal has no records yet: [].
 """
 
 import json
@@ -249,7 +249,22 @@ def test_a_crash_mid_append_loses_nothing_committed(tmp_path):
     outcome = kit.run_killed(append_record, path, MORE[2], after_bytes=20)
     assert outcome.error is None, "append_record raised in the child: %s" % outcome.error
     assert _read(path, "a journal whose last append was killed") == MORE[:2], (
-        "the two committed records must be read back; the torn third one is ignored")
+        "the writer was killed in the middle of the third record: the two committed records "
+        "must be read back and the torn third one ignored. If the committed records are gone, "
+        "append_record rewrote the journal: 'w' empties the file the moment it opens it, so a "
+        "crash loses every record. Only ever append ('a'), and repair a torn tail with "
+        "f.truncate()")
+
+
+def test_a_crash_while_repairing_loses_nothing_committed(tmp_path):
+    path = shutil.copy("journal.jsonl", tmp_path / "journal.jsonl")  # ends with a torn line
+    outcome = kit.run_killed(append_record, path, MORE[0], after_bytes=20)
+    assert outcome.error is None, "append_record raised in the child: %s" % outcome.error
+    assert _read(path, "a journal whose repair and append were killed") == FIXTURE_RECORDS, (
+        "the writer found a torn last line, and was killed while repairing it and appending: "
+        "the three committed records must survive. If they are gone, the repair rewrote the "
+        "journal (a crash in the middle of a rewrite loses them): cut the torn tail off in "
+        "place with f.truncate(size), which removes only bytes that were never committed")
 
 
 def test_appending_after_a_crash_starts_a_fresh_line(tmp_path):

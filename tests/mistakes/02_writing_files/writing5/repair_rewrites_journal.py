@@ -1,0 +1,273 @@
+"""Repairs a torn tail by rewriting the whole journal with 'wb': a crash during the rewrite loses committed records."""
+# expect: the repair rewrote the
+r"""writing5: an append-only journal that survives a crash.
+
+Rewriting a whole file atomically is fine for a config. For a stream of events (uploads
+accepted, payments taken, jobs finished) it is too slow: you append. A journal in JSON Lines
+format is one JSON document per line, each line ending in "\n". json.dumps() never puts a raw
+newline inside a document (a "\n" in a string becomes the two characters \ and n), so one
+record is always exactly one line. (Unless you pass indent=: don't.)
+
+The rules that make it crash-safe:
+
+- The writer appends ('a' mode) one whole line per record, then flushes and fsyncs before
+  returning. Once append_record() returns, the record is COMMITTED: the caller may tell the
+  user "saved", so a power cut must not lose it.
+- A crash can stop the writer in the middle of a line. The file then ends with a torn line:
+  some bytes, no "\n", maybe even half of a multi-byte UTF-8 character. That record was never
+  committed (its append_record never returned), so the reader must ignore it, even if those
+  bytes happen to parse as JSON, instead of crashing. Read in binary ('rb') and decode each
+  complete line yourself, so a torn character cannot raise UnicodeDecodeError.
+- A complete line (it ends with "\n") that does not parse is NOT a torn write: something
+  else corrupted the file. Don't hide that: let the ValueError (json.JSONDecodeError is one)
+  reach the caller.
+- Before appending, the writer checks whether the file ends with a torn line, and if so cuts
+  it off (open with 'rb+', f.truncate(size)). Otherwise the next record is glued onto the
+  torn bytes and turns into one corrupt line, and a committed record is lost.
+
+Your task: fix both functions.
+
+- append_record(path, record): append `record` (a dict) as one JSON line (UTF-8), creating
+  the journal if missing, cutting off a torn last line if there is one; flush and os.fsync
+  before returning.
+- read_records(path) -> list of dicts: every complete line, in order; a final line without
+  "\n" is ignored; a missing journal has no records yet: [].
+"""
+
+import json
+import os
+
+
+def _cut_torn_tail(path):
+    """If the journal ends in a partial line (a crash hit an earlier append), drop it."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        return  # no journal yet: nothing to repair
+    if data and not data.endswith(b"\n"):
+        with open(path, "wb") as f:  # write the complete lines back
+            f.write(data[:data.rfind(b"\n") + 1])
+
+
+def append_record(path, record):
+    _cut_torn_tail(path)
+    line = json.dumps(record, ensure_ascii=False) + "\n"  # one record, one line
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(line)
+        f.flush()  # Python's buffer -> OS page cache
+        os.fsync(f.fileno())  # page cache -> disk: now the record is committed
+
+
+def read_records(path):
+    records = []
+    try:
+        f = open(path, "rb")  # bytes: a torn UTF-8 character cannot make us crash
+    except FileNotFoundError:
+        return records
+    with f:
+        for line in f:
+            if not line.endswith(b"\n"):
+                break  # a torn last line: never committed, ignore it
+            records.append(json.loads(line.decode("utf-8")))  # corrupt complete line: raise
+    return records
+
+
+# ---------------------------------------------------------------------------------------------
+# Tests
+
+import contextlib  # noqa: E402
+import shutil  # noqa: E402
+
+import iolings_testkit as kit  # noqa: E402
+
+FIXTURE_RECORDS = [
+    {"seq": 1, "event": "upload", "file": "invoice-0042.pdf", "bytes": 48213},
+    {"seq": 2, "event": "scan", "file": "invoice-0042.pdf", "clean": True},
+    {"seq": 3, "event": "stored", "file": "invoice-0042.pdf", "bucket": "incoming"},
+]
+MORE = [
+    {"seq": 10, "event": "upload", "file": "résumé.pdf", "note": "two\nlines"},
+    {"seq": 11, "event": "scan", "file": "résumé.pdf", "clean": False},
+    {"seq": 12, "event": "quarantined", "file": "résumé.pdf"},
+]
+
+
+def _put(path, data):
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def _bytes(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def _parsed(line):
+    try:
+        return json.loads(line.decode("utf-8"))
+    except ValueError:
+        return None
+
+
+def _read(path, situation):
+    """read_records(path), turning a crash into a message that says why it matters."""
+    try:
+        return read_records(path)
+    except (ValueError, UnicodeDecodeError) as exc:
+        assert False, (
+            "read_records crashed on %s: %s: %s. The last line of a journal can be torn by a "
+            "crash (no \\n at the end): skip it, don't fail the whole read"
+            % (situation, type(exc).__name__, exc))
+
+
+@contextlib.contextmanager
+def _recording():
+    """kit.record_io(), plus the size each file had on disk when it was fsync'd."""
+    with kit.record_io() as rec:
+        sizes = {}
+        saved = os.fsync, getattr(os, "fdatasync", None)
+
+        def watch(inner):
+            def watcher(fd):
+                sizes[len(rec.events)] = os.fstat(fd if isinstance(fd, int) else fd.fileno()
+                                                  ).st_size
+                return inner(fd)
+            return watcher
+
+        os.fsync = watch(saved[0])
+        if saved[1] is not None:
+            os.fdatasync = watch(saved[1])
+        try:
+            yield rec, sizes
+        finally:
+            os.fsync = saved[0]
+            if saved[1] is not None:
+                os.fdatasync = saved[1]
+
+
+def test_append_writes_one_json_line_per_record(tmp_path):
+    path = tmp_path / "journal.jsonl"
+    for record in MORE:
+        append_record(path, record)
+    data = _bytes(path)
+    assert data.endswith(b"\n"), "every record must end with \\n, the last one too"
+    lines = data.decode("utf-8").splitlines()
+    assert len(lines) == len(MORE), (
+        "one record = exactly one line: json.dumps(record) without indent=, then \"\\n\"")
+    assert [json.loads(line) for line in lines] == MORE
+
+
+def test_append_keeps_the_existing_records(tmp_path):
+    path = tmp_path / "journal.jsonl"
+    _put(path, b"".join(json.dumps(r).encode() + b"\n" for r in FIXTURE_RECORDS))
+    append_record(path, MORE[0])
+    lines = _bytes(path).decode("utf-8").splitlines()
+    assert [json.loads(line) for line in lines] == FIXTURE_RECORDS + MORE[:1], (
+        "a journal only grows: open it with 'a'; 'w' truncates away every committed record")
+
+
+def test_each_record_is_flushed_and_fsynced_before_returning(tmp_path):
+    path = tmp_path / "journal.jsonl"
+    with _recording() as (rec, sizes):
+        for record in MORE:
+            start = len(rec.events)
+            append_record(path, record)
+            size = os.path.getsize(path)
+            synced = [sizes.get(i) for i, e in enumerate(rec.events)
+                      if i >= start and e[0] == "fsync"
+                      and os.path.realpath(e[1]) == os.path.realpath(path)]
+            assert synced != [], (
+                "append_record returned without fsync: the record is only in Python's buffer "
+                "or the page cache, and a power cut loses a record the caller was told was "
+                "saved. f.flush(), then os.fsync(f.fileno()), for EVERY record")
+            assert max(synced) == size, (
+                "when you fsync'd, the journal held %d of its %d bytes: the new line was still "
+                "in Python's buffer. f.flush() before os.fsync()" % (max(synced), size))
+
+
+def test_reader_reads_complete_records(tmp_path):
+    path = tmp_path / "journal.jsonl"
+    _put(path, b"".join(json.dumps(r).encode() + b"\n" for r in MORE))
+    assert read_records(path) == MORE
+
+
+def test_reader_of_a_missing_journal(tmp_path):
+    try:
+        got = read_records(tmp_path / "nothing-yet.jsonl")
+    except FileNotFoundError:
+        assert False, "no journal yet means no records yet: return [] for a missing file"
+    assert got == []
+
+
+def test_reader_skips_a_torn_last_line():
+    got = _read("journal.jsonl", "journal.jsonl, whose last line was torn by a crash")
+    assert got == FIXTURE_RECORDS, "the three complete records, and not the torn fourth one"
+
+
+def test_reader_ignores_a_last_line_without_newline_even_if_it_parses(tmp_path):
+    path = tmp_path / "journal.jsonl"
+    _put(path, b'{"seq": 1}\n{"seq": 2}\n{"seq": 3}')
+    got = _read(path, "a last line without \\n")
+    assert got == [{"seq": 1}, {"seq": 2}], (
+        "the last line has no \\n: the writer was killed before finishing (and before its "
+        "fsync), so that record was never committed, even though these bytes parse. Only "
+        "lines that end with \\n count")
+
+
+def test_reader_survives_a_line_torn_inside_a_character(tmp_path):
+    path = tmp_path / "journal.jsonl"
+    whole = json.dumps({"seq": 1, "file": "café.pdf"}, ensure_ascii=False).encode("utf-8")
+    cut = whole.index("é".encode("utf-8")) + 1  # between the two bytes of the UTF-8 'é'
+    _put(path, whole + b"\n" + whole[:cut])
+    got = _read(path, "a last line cut in the middle of a UTF-8 character")
+    assert got == [{"seq": 1, "file": "café.pdf"}]
+
+
+def test_reader_reports_corruption_in_the_middle(tmp_path):
+    path = tmp_path / "journal.jsonl"
+    _put(path, b'{"seq": 1}\n{"seq": 2, "ev\x00\x00\x00\n{"seq": 3}\n')
+    raised = False
+    try:
+        read_records(path)
+    except ValueError:
+        raised = True
+    assert raised, (
+        "line 2 ends with \\n, so it was written completely, and it is not JSON: that is real "
+        "corruption, not a torn write. Raise (json.loads' ValueError), don't skip it silently")
+
+
+def test_a_crash_mid_append_loses_nothing_committed(tmp_path):
+    path = tmp_path / "journal.jsonl"
+    for record in MORE[:2]:
+        append_record(path, record)
+    outcome = kit.run_killed(append_record, path, MORE[2], after_bytes=20)
+    assert outcome.error is None, "append_record raised in the child: %s" % outcome.error
+    assert _read(path, "a journal whose last append was killed") == MORE[:2], (
+        "the writer was killed in the middle of the third record: the two committed records "
+        "must be read back and the torn third one ignored. If the committed records are gone, "
+        "append_record rewrote the journal: 'w' empties the file the moment it opens it, so a "
+        "crash loses every record. Only ever append ('a'), and repair a torn tail with "
+        "f.truncate()")
+
+
+def test_a_crash_while_repairing_loses_nothing_committed(tmp_path):
+    path = shutil.copy("journal.jsonl", tmp_path / "journal.jsonl")  # ends with a torn line
+    outcome = kit.run_killed(append_record, path, MORE[0], after_bytes=20)
+    assert outcome.error is None, "append_record raised in the child: %s" % outcome.error
+    assert _read(path, "a journal whose repair and append were killed") == FIXTURE_RECORDS, (
+        "the writer found a torn last line, and was killed while repairing it and appending: "
+        "the three committed records must survive. If they are gone, the repair rewrote the "
+        "journal (a crash in the middle of a rewrite loses them): cut the torn tail off in "
+        "place with f.truncate(size), which removes only bytes that were never committed")
+
+
+def test_appending_after_a_crash_starts_a_fresh_line(tmp_path):
+    path = shutil.copy("journal.jsonl", tmp_path / "journal.jsonl")
+    append_record(path, MORE[0])
+    lines = _bytes(path).split(b"\n")
+    assert len(lines) == len(FIXTURE_RECORDS) + 2 and _parsed(lines[-2]) == MORE[0], (
+        "the journal ended with a torn line from a crash, and the new record was glued onto "
+        "it: %r. Before appending, cut the file back to just after its last \\n (open with "
+        "'rb+', f.truncate(size))" % lines[-2][:80])
+    assert _read(path, "a repaired journal") == FIXTURE_RECORDS + MORE[:1]
