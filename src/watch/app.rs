@@ -53,6 +53,8 @@ pub enum Confirm {
 
 struct Run {
     generation: u64,
+    /// The content hash of the file this run is checking.
+    hash: u64,
     cancel: Cancel,
     handle: JoinHandle<()>,
 }
@@ -208,8 +210,11 @@ impl App {
             return;
         };
         let hash = hash_bytes(&bytes);
-        if self.last_hash.get(name) == Some(&hash) {
-            return;
+        let in_flight = self.current_run.as_ref().map(|r| r.hash);
+        if self.last_hash.get(name) == Some(&hash)
+            || (index == self.current && in_flight == Some(hash))
+        {
+            return; // same content as the last (or the running) check
         }
         if index == self.current {
             self.start_run(hash);
@@ -247,6 +252,7 @@ impl App {
         });
         self.current_run = Some(Run {
             generation,
+            hash,
             cancel,
             handle,
         });
@@ -556,6 +562,10 @@ impl App {
         }
         self.progress.set_done(&exercise.name, false);
         self.save_progress();
+        if index == self.current {
+            self.start_run(hash_bytes(shipped)); // clears the status line: set it after
+            self.view = View::Exercise;
+        }
         self.status = match backup {
             Some(b) => format!(
                 "{} restored; your version is kept as {}",
@@ -564,10 +574,6 @@ impl App {
             ),
             None => format!("{} restored", exercise.name),
         };
-        if index == self.current {
-            self.start_run(hash_bytes(shipped));
-            self.view = View::Exercise;
-        }
     }
 
     fn list_key(&mut self, key: KeyEvent) {
