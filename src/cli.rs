@@ -146,4 +146,12 @@ pub enum DevCommand {
         #[arg(long, value_name = "DIR")]
         mistakes: Option<PathBuf>,
     },
+    /// Scaffold a new exercise, its solution and its info.toml entry
+    #[command(after_help = "Example:\n  iolings dev new reading7 --lesson 01_reading_files")]
+    New {
+        name: String,
+        /// The lesson folder, e.g. 01_reading_files
+        #[arg(long)]
+        lesson: String,
+    },
 }

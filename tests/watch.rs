@@ -245,8 +245,16 @@ fn x_asks_first_and_restores_the_shipped_version_with_a_backup() {
 
     w.send("x");
     w.expect("[y/N]");
+    let before = w.trace_lines().len();
     w.send("y");
     w.expect(failing("reading1"));
+    // The restore is one run: the watcher seeing the restored file must not start another.
+    w.pump(SETTLE);
+    let runs = w.trace_lines()[before..]
+        .iter()
+        .filter(|l| l.starts_with("run started"))
+        .count();
+    assert_eq!(runs, 1, "{:?}", &w.trace_lines()[before..]);
     assert_eq!(
         std::fs::read(&path).unwrap(),
         repo_file(READING1),

@@ -6,6 +6,7 @@ mod doctor;
 mod hint;
 mod init;
 mod list;
+mod new;
 pub mod reset;
 mod run;
 mod solution;
@@ -64,6 +65,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Doctor => doctor::doctor(&g),
         Command::Init { dir } => init::init(&dir),
         Command::Completions { shell } => completions::completions(shell),
+        Command::Dev(DevCommand::New { name, lesson }) => new::new(&g, &name, &lesson),
         Command::Dev(DevCommand::Check { jobs, mistakes }) => {
             dev::check(&g, jobs, mistakes.as_deref())
         }

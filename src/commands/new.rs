@@ -1,0 +1,147 @@
+//! `iolings dev new NAME --lesson DIR`: scaffold an exercise, its solution and its info.toml
+//! entry, so an instructor starts from a file that already runs (and fails).
+
+use std::path::Path;
+
+use anyhow::Context;
+
+use crate::cli::GlobalArgs;
+use crate::workbook::info::RawInfo;
+use crate::workbook::{Workbook, INFO_FILE};
+
+const TEMPLATE: &str = r#""""TITLE
+
+Explain the idea here in a few sentences, with a tiny example.
+
+Task: describe precisely what the function takes, returns or raises, and which files it
+touches.
+"""
+
+
+def solve(path):
+    # TODO: the learner works here.
+    raise NotImplementedError
+
+
+# ---------------------------------------------------------------------------------------------
+# Tests. Read them, don't change them.
+
+
+def test_solve():
+    got = solve("input.txt")
+    assert got == "expected", "say what is wrong and what to do next"
+"#;
+
+pub fn new(g: &GlobalArgs, name: &str, lesson: &str) -> anyhow::Result<u8> {
+    let workbook = super::load_workbook(g)?;
+    if workbook.index_of(name).is_some() {
+        return Err(super::coded(
+            2,
+            format!("an exercise named `{name}` already exists"),
+        ));
+    }
+    if !name
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        || name.is_empty()
+    {
+        return Err(super::coded(
+            2,
+            format!("`{name}` is not a valid name: use a-z, 0-9 and _"),
+        ));
+    }
+    if !workbook.lessons.iter().any(|l| l.dir == lesson) {
+        let known: Vec<&str> = workbook.lessons.iter().map(|l| l.dir.as_str()).collect();
+        return Err(super::coded(
+            2,
+            format!(
+                "no lesson `{lesson}` in {INFO_FILE} (known: {}); add a [[lessons]] table first",
+                known.join(", ")
+            ),
+        ));
+    }
+    let info_path = workbook.root.join(INFO_FILE);
+    let source = std::fs::read_to_string(&info_path)
+        .with_context(|| format!("could not read {}", info_path.display()))?;
+    let updated = insert_entry(&source, name, lesson)?;
+    // Check the result before touching anything: on failure nothing is written.
+    if let Err(problems) = toml::from_str::<RawInfo>(&updated) {
+        anyhow::bail!("could not add the entry to {INFO_FILE} ({problems}); add it by hand");
+    }
+    let text = TEMPLATE.replace(
+        "TITLE",
+        &format!("{name}: one line saying what this exercise teaches"),
+    );
+    for dir in ["exercises", "solutions"] {
+        let path = workbook
+            .root
+            .join(dir)
+            .join(lesson)
+            .join(format!("{name}.py"));
+        write_new(&path, &text)?;
+        println!(
+            "wrote {}",
+            path.strip_prefix(&workbook.root).unwrap_or(&path).display()
+        );
+    }
+    crate::progress::write_atomically(&info_path, updated.as_bytes())?;
+    println!("added [[exercises]] name = \"{name}\" to {INFO_FILE}");
+    Workbook::load(&workbook.root)?;
+    println!(
+        "Next: write the task and tests, solve it under solutions/, then `iolings dev check`."
+    );
+    Ok(0)
+}
+
+fn write_new(path: &Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .with_context(|| {
+            format!(
+                "could not create {} (does it exist already?)",
+                path.display()
+            )
+        })?;
+    file.write_all(text.as_bytes())?;
+    Ok(())
+}
+
+/// info.toml with a new [[exercises]] table after the last exercise of `lesson` (or at the
+/// end), so exercises stay in lesson order.
+fn insert_entry(source: &str, name: &str, lesson: &str) -> anyhow::Result<String> {
+    let raw: RawInfo = toml::from_str(source).context("info.toml does not parse")?;
+    let last_start = raw
+        .exercises
+        .iter()
+        .filter(|e| e.get_ref().lesson.get_ref() == lesson)
+        .map(|e| e.span().start)
+        .max();
+    // The table ends where the next table header starts (or at the end of the file).
+    let end = last_start.map_or(source.len(), |start| {
+        let after = source[start..]
+            .find('\n')
+            .map_or(source.len(), |i| start + i + 1);
+        let mut offset = after;
+        for line in source[after..].split_inclusive('\n') {
+            if line.trim_start().starts_with('[') {
+                return offset;
+            }
+            offset += line.len();
+        }
+        source.len()
+    });
+    let entry = format!(
+        "[[exercises]]\nname = \"{name}\"\nlesson = \"{lesson}\"\nfixtures = []\nhints = [\n  \"a nudge\",\n  \"nearly the answer\",\n]\n\n"
+    );
+    let mut out = String::with_capacity(source.len() + entry.len());
+    out.push_str(&source[..end]);
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str(&entry);
+    out.push_str(&source[end..]);
+    Ok(out)
+}
