@@ -2,6 +2,9 @@
 //! driven with keys and file writes the way a learner (and their editor) would. The screen is
 //! checked as a raw byte stream (see tests/watch_support), progress and files on disk directly,
 //! and the watch loop's own trace (IOLINGS_TRACE) where "nothing happened" must be shown.
+//! Unix only (a pty); the tests that look for leftover processes read /proc (Linux).
+
+#![cfg(unix)]
 
 mod common;
 mod watch_support;
@@ -98,6 +101,7 @@ fn slow_reading1(seconds: u32) -> Vec<u8> {
 }
 
 #[test]
+#[cfg(target_os = "linux")]
 fn a_new_save_cancels_the_run_in_flight() {
     let mut w = Watch::seeded();
     let before = w.trace_lines().len();
@@ -341,6 +345,7 @@ fn ctrl_c_quits_like_q() {
 }
 
 #[test]
+#[cfg(target_os = "linux")]
 fn quitting_during_a_run_stops_it_and_cleans_up() {
     let mut w = Watch::seeded();
     let slow = slow_reading1(60);
@@ -521,6 +526,7 @@ fn with_stdout_redirected_watch_mode_refuses() {
 }
 
 #[test]
+#[cfg(target_os = "linux")]
 fn a_termination_signal_during_a_run_restores_the_terminal_and_cleans_up() {
     // SIGTERM (kill, a service manager) and SIGHUP (the terminal window was closed).
     for signal in [expectrl::Signal::SIGTERM, expectrl::Signal::SIGHUP] {

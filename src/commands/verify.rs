@@ -26,14 +26,7 @@ pub fn verify(g: &GlobalArgs, format: Format, jobs: Option<usize>) -> anyhow::Re
     let runner = super::runner(g, &workbook)?;
     process::install_interrupt_handler();
     let started = std::time::Instant::now();
-    let job_list: Vec<Job> = workbook
-        .exercises
-        .iter()
-        .map(|e| Job {
-            exercise: e,
-            source: workbook.exercise_path(e),
-        })
-        .collect();
+    let job_list = Job::all(&workbook);
     let show_progress = format == Format::Human && std::io::stderr().is_terminal();
     let report = |done: usize, total: usize| {
         if show_progress {

@@ -15,6 +15,20 @@ pub struct Job<'a> {
     pub source: PathBuf,
 }
 
+impl<'a> Job<'a> {
+    /// Every exercise of the workbook, as the learner has it.
+    pub fn all(workbook: &'a Workbook) -> Vec<Job<'a>> {
+        workbook
+            .exercises
+            .iter()
+            .map(|e| Job {
+                exercise: e,
+                source: workbook.exercise_path(e),
+            })
+            .collect()
+    }
+}
+
 pub fn default_jobs() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get())
 }

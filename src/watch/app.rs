@@ -81,6 +81,7 @@ pub struct App {
     pub scroll: usize,
     pub checking: Option<(usize, usize)>,
     quit: bool,
+    quit_key: bool,
     trace: Option<std::fs::File>,
 }
 
@@ -120,6 +121,7 @@ impl App {
             scroll: 0,
             checking: None,
             quit: false,
+            quit_key: false,
             trace,
         };
         if !app.progress.state.welcomed {
@@ -232,24 +234,8 @@ impl App {
         self.generation += 1;
         let generation = self.generation;
         let cancel = Cancel::default();
-        let exercise = self.exercise().clone();
-        let (workbook, runner, tx) = (self.workbook.clone(), self.runner.clone(), self.tx.clone());
-        let thread_cancel = cancel.clone();
         self.trace_line("run started");
-        let handle = std::thread::spawn(move || {
-            let started = Instant::now();
-            let source = workbook.exercise_path(&exercise);
-            let verdict = runner
-                .run(&workbook, &exercise, &source, &thread_cancel)
-                .map(Box::new);
-            let _ = tx.send(Event::RunDone {
-                generation,
-                name: exercise.name.clone(),
-                hash,
-                verdict,
-                started,
-            });
-        });
+        let handle = self.spawn_run(self.current, generation, hash, &cancel);
         self.current_run = Some(Run {
             generation,
             hash,
@@ -262,26 +248,39 @@ impl App {
     /// A save to another exercise: run it in the background and say in the status line how
     /// it did, without leaving the current exercise.
     fn start_background_run(&mut self, index: usize, hash: u64) {
+        let name = &self.workbook.exercises[index].name;
+        self.status = format!("{name} saved: running it in the background…");
+        let cancel = Cancel::default();
+        let handle = self.spawn_run(index, 0, hash, &cancel);
+        self.background.push((cancel, handle));
+    }
+
+    /// Run exercise `index` on a worker thread; the verdict comes back as `Event::RunDone`.
+    /// Generation 0 marks a background run (not the current exercise's).
+    fn spawn_run(
+        &self,
+        index: usize,
+        generation: u64,
+        hash: u64,
+        cancel: &Cancel,
+    ) -> JoinHandle<()> {
         let exercise = self.workbook.exercises[index].clone();
         let (workbook, runner, tx) = (self.workbook.clone(), self.runner.clone(), self.tx.clone());
-        let cancel = Cancel::default();
-        let thread_cancel = cancel.clone();
-        self.status = format!("{} saved: running it in the background…", exercise.name);
-        let handle = std::thread::spawn(move || {
+        let cancel = cancel.clone();
+        std::thread::spawn(move || {
             let started = Instant::now();
             let source = workbook.exercise_path(&exercise);
             let verdict = runner
-                .run(&workbook, &exercise, &source, &thread_cancel)
+                .run(&workbook, &exercise, &source, &cancel)
                 .map(Box::new);
             let _ = tx.send(Event::RunDone {
-                generation: 0,
+                generation,
                 name: exercise.name.clone(),
                 hash,
                 verdict,
                 started,
             });
-        });
-        self.background.push((cancel, handle));
+        })
     }
 
     fn rerun(&mut self) {
@@ -360,6 +359,7 @@ impl App {
         }
         if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
             self.quit = true;
+            self.quit_key = true;
             return;
         }
         if let Some(confirm) = self.confirm.take() {
@@ -374,6 +374,11 @@ impl App {
             return;
         }
         match (&self.view, key.code) {
+            (View::Welcome, KeyCode::Char('q')) => {
+                self.quit = true;
+                self.quit_key = true;
+                return;
+            }
             (View::Welcome, _) => {
                 self.progress.state.welcomed = true;
                 self.save_progress();
@@ -408,7 +413,10 @@ impl App {
             _ => {}
         }
         match key.code {
-            KeyCode::Char('q') => self.quit = true,
+            KeyCode::Char('q') => {
+                self.quit = true;
+                self.quit_key = true;
+            }
             KeyCode::Char('h') => self.hint(),
             KeyCode::Char('n') => self.next(),
             KeyCode::Char('r') => self.rerun(),
@@ -668,14 +676,7 @@ impl App {
         self.checking = Some((0, self.workbook.exercises.len()));
         let (workbook, runner, tx) = (self.workbook.clone(), self.runner.clone(), self.tx.clone());
         let handle = std::thread::spawn(move || {
-            let jobs: Vec<Job> = workbook
-                .exercises
-                .iter()
-                .map(|e| Job {
-                    exercise: e,
-                    source: workbook.exercise_path(e),
-                })
-                .collect();
+            let jobs = Job::all(&workbook);
             let progress_tx = std::sync::Mutex::new(tx.clone());
             let report = |done: usize, total: usize| {
                 if let Ok(tx) = progress_tx.lock() {
@@ -739,6 +740,11 @@ impl App {
         for (_, handle) in self.background.drain(..) {
             let _ = handle.join();
         }
+    }
+
+    /// True when the learner quit with q or Ctrl-C (rather than a signal ending the loop).
+    pub fn quit_by_key(&self) -> bool {
+        self.quit_key
     }
 
     pub fn farewell(&self) -> String {

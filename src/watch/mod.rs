@@ -71,7 +71,13 @@ pub fn start(g: &GlobalArgs, args: &WatchArgs) -> anyhow::Result<u8> {
     drop(guard);
     let summary = app.farewell();
     println!("{summary}");
-    result.map(|_| 0)
+    // Quitting with q or Ctrl-C is a normal end; a SIGTERM or SIGHUP is an interruption.
+    let code = if crate::runner::process::interrupted() && !app.quit_by_key() {
+        crate::exit::INTERRUPTED
+    } else {
+        0
+    };
+    result.map(|_| code)
 }
 
 fn spawn_key_reader(tx: mpsc::Sender<Event>) {

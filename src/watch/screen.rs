@@ -290,6 +290,15 @@ fn scrolled(app: &mut App, body: String, height: usize, width: usize) -> Vec<Str
 }
 
 fn status(app: &App) -> String {
+    if let View::Intro(_) = app.view {
+        // The introduction is often longer than the screen: the way on is always in sight.
+        return format!(
+            "Press Enter to start {} (j/k or arrows scroll the introduction)",
+            app.exercise().name
+        )
+        .bold()
+        .to_string();
+    }
     if let Some(Confirm::Reset(i)) = &app.confirm {
         return format!(
             "{} Reset {} to the shipped version? Your version is kept as a backup. [y/N]",

@@ -326,6 +326,7 @@ impl Watch {
 
     /// Processes whose working directory is inside the child's TMPDIR (exercise code runs in
     /// its sandbox there).
+    #[cfg(target_os = "linux")]
     pub fn processes_in_tmp(&self) -> Vec<String> {
         let tmp = self.tmp.canonicalize().unwrap();
         let mut found = Vec::new();
