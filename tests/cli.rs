@@ -474,3 +474,22 @@ fn help_documents_the_exit_codes() {
         );
     }
 }
+
+#[test]
+fn too_old_a_python_is_named_with_its_version_and_the_way_out() {
+    use std::os::unix::fs::PermissionsExt;
+    let wb = test_workbook();
+    let fake = wb.path("python3.8");
+    // Answers the interpreter probe the way a Python 3.8 would.
+    std::fs::write(&fake, "#!/bin/sh\necho \"$0\"\necho 3 8 1\n").unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    iolings_in(&wb.root)
+        .arg("--python")
+        .arg(&fake)
+        .args(["run", "passing"])
+        .assert()
+        .code(8)
+        .stderr(predicates::str::contains("is Python 3.8.1"))
+        .stderr(predicates::str::contains("needs Python 3.10 or newer"))
+        .stderr(predicates::str::contains("--python PATH"));
+}

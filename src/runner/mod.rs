@@ -304,3 +304,50 @@ impl Runner {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A CPU-bound loop is stopped by RLIMIT_CPU (SIGXCPU) well before a long wall-clock
+    /// limit, and that is reported as a timeout, not a crash.
+    #[test]
+    fn the_cpu_limit_is_a_timeout() {
+        let Ok(python) = python::discover(None, None) else {
+            return; // no interpreter on this machine: nothing to test
+        };
+        let mut command = Command::new(&python.executable);
+        command.args(["-S", "-c", "while True: pass"]);
+        let limits = Limits {
+            cpu_secs: 1,
+            ..Limits::for_timeout(1)
+        };
+        let child = process::run(
+            command,
+            b"",
+            Some(limits),
+            None,
+            Duration::from_secs(30),
+            &Cancel::default(),
+            false,
+        )
+        .unwrap();
+        assert!(
+            child.elapsed < Duration::from_secs(20),
+            "{:?}",
+            child.elapsed
+        );
+        let verdict = classify("spin", 30, child, Report::default());
+        assert!(
+            matches!(
+                verdict.outcome,
+                Outcome::TimedOut {
+                    cpu_limit: true,
+                    ..
+                }
+            ),
+            "{:?}",
+            verdict.outcome
+        );
+    }
+}

@@ -304,9 +304,11 @@ impl App {
         verdict: Option<Box<Verdict>>,
         started: Instant,
     ) {
+        // Whole run, and the interpreter's share of it (spawn to exit).
+        let python_us = verdict.as_ref().map_or(0, |v| v.duration_ms * 1000);
         self.trace_line(&format!(
-            "run finished {name} {} ms",
-            started.elapsed().as_millis()
+            "run finished {name} {} us, python {python_us} us",
+            started.elapsed().as_micros()
         ));
         self.background.retain(|(_, h)| !h.is_finished());
         let Some(verdict) = verdict else { return };

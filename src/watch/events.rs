@@ -14,7 +14,7 @@ use super::Event;
 use crate::workbook::Workbook;
 
 /// A save counts once the file has been quiet this long.
-pub const QUIET: Duration = Duration::from_millis(40);
+pub const QUIET: Duration = Duration::from_millis(30);
 const POLL_INTERVAL: Duration = Duration::from_millis(300);
 
 /// Keeps the watcher (OS events or polling) alive; dropping it stops watching.
