@@ -316,6 +316,23 @@ fn status(app: &App) -> String {
     }
     if !app.status.is_empty() {
         parts.push(app.status.yellow().to_string());
+    } else if matches!(app.view, View::Exercise)
+        && !app.is_running()
+        && app.verdict.as_ref().is_some_and(|v| !v.passed())
+    {
+        let how = if app.manual {
+            "then press r"
+        } else {
+            "it reruns by itself"
+        };
+        parts.push(
+            format!(
+                "Edit {} and save: {how}. Stuck? h shows a hint.",
+                app.exercise().relative_path().display()
+            )
+            .dimmed()
+            .to_string(),
+        );
     }
     parts.join("  ")
 }
