@@ -64,7 +64,7 @@ pub fn doctor(g: &GlobalArgs) -> anyhow::Result<u8> {
         true,
         "own process group, killed after every run and on timeout",
     );
-    line(true, &format!("limits: CPU time = the exercise's timeout, files ≤ {} MB, memory ≤ {} GB, no core dumps", FILE_SIZE_LIMIT >> 20, ADDRESS_SPACE_LIMIT >> 30));
+    line(true, &format!("limits: CPU time = the exercise's timeout + 2 s, files ≤ {} MB, memory ≤ {} GB, no core dumps", FILE_SIZE_LIMIT >> 20, ADDRESS_SPACE_LIMIT >> 30));
     line(
         true,
         &format!(

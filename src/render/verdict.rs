@@ -90,6 +90,7 @@ pub fn render(verdict: &Verdict, file: &Path, display_path: &str) -> String {
             limit_secs,
             cpu_limit,
             during,
+            stuck_at,
         } => {
             let when = during
                 .as_deref()
@@ -107,6 +108,10 @@ pub fn render(verdict: &Verdict, file: &Path, display_path: &str) -> String {
                 verdict.exercise.bold(),
                 place.dimmed()
             );
+            if !stuck_at.is_empty() {
+                let _ = writeln!(out, "  It was here when it was stopped:");
+                frames(&mut out, stuck_at, display_path, "    ");
+            }
             let _ = writeln!(out, "  Look for a loop that never ends, or code waiting for input that never comes (stdin is empty).");
             let _ = writeln!(out, "  The run and every process it started were stopped.");
             tests(&mut out, &verdict.tests, display_path);

@@ -22,7 +22,9 @@ pub const ADDRESS_SPACE_LIMIT: u64 = 2 * 1024 * 1024 * 1024;
 impl Limits {
     pub fn for_timeout(timeout_secs: u64) -> Self {
         Limits {
-            cpu_secs: timeout_secs.max(1),
+            // A backstop for code burning several cores at once: a little past the wall clock,
+            // so a plain endless loop meets the deadline first and can say where it was.
+            cpu_secs: timeout_secs + 2,
             file_size_bytes: FILE_SIZE_LIMIT,
             address_space_bytes: Some(ADDRESS_SPACE_LIMIT),
         }

@@ -542,11 +542,24 @@ def _plain_report():
             print(_json(record), file=sys.__stderr__)
 
 
+def _dump_on_timeout():
+    """At the deadline the runner sends SIGUSR2: write every thread's stack to the report pipe
+    (faulthandler does it from the signal handler, even inside a C call), so a timeout can
+    say where the code was stuck."""
+    if _CHANNEL is None:
+        return
+    import faulthandler
+    import signal
+
+    faulthandler.register(signal.SIGUSR2, file=_CHANNEL, all_threads=True)
+
+
 def main(argv):
     if len(argv) != 2:
         print("usage: harness.py EXERCISE.py", file=sys.stderr)
         return 2
     path = os.path.abspath(argv[1])
+    _dump_on_timeout()
     _send({"event": "start", "python": "%d.%d.%d" % sys.version_info[:3]})
     code = _compile(path)
     if code is None:

@@ -143,12 +143,18 @@ impl Runner {
             return Ok(None);
         }
         let report = Report::parse(&outcome.report, &token, outcome.pid);
-        Ok(Some(classify(
-            &exercise.name,
-            exercise.timeout_secs,
-            outcome,
-            report,
-        )))
+        let stuck_at = if outcome.timed_out {
+            let file = sandbox.work.join(exercise.file_name());
+            let text = std::fs::read_to_string(source).unwrap_or_default();
+            protocol::stack_dump(&outcome.report, &file.to_string_lossy(), &text)
+        } else {
+            Vec::new()
+        };
+        let mut verdict = classify(&exercise.name, exercise.timeout_secs, outcome, report);
+        if let Outcome::TimedOut { stuck_at: at, .. } = &mut verdict.outcome {
+            *at = stuck_at;
+        }
+        Ok(Some(verdict))
     }
 }
 
@@ -167,6 +173,7 @@ fn classify(name: &str, limit_secs: u64, child: ChildOutcome, report: Report) ->
             limit_secs,
             cpu_limit: !child.timed_out,
             during: report.running.clone(),
+            stuck_at: Vec::new(),
         }
     } else if let Some(error) = report.compile_error {
         Outcome::CompileError(error)

@@ -27,6 +27,11 @@ const REPORT_CAP: usize = 16 * 1024 * 1024;
 /// How long to keep reading after the interpreter exited, for output still in the pipes.
 const DRAIN_GRACE: Duration = Duration::from_millis(100);
 const POLL_SLICE_MS: i32 = 10;
+/// At the deadline the interpreter is asked (SIGUSR2) to write where it is to the report pipe,
+/// and given this long to do it before the whole group is killed.
+const DUMP_GRACE: Duration = Duration::from_millis(150);
+/// The signal the harness answers with a traceback (faulthandler).
+pub const DUMP_SIGNAL: i32 = libc::SIGUSR2;
 
 /// Set by Ctrl-C / SIGTERM (see `interrupt`), checked by every run in flight.
 pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
@@ -238,6 +243,12 @@ fn collect(
         let now = Instant::now();
         if exited_at.is_none() && !timed_out && now >= deadline {
             timed_out = true;
+            // SAFETY: signalling our own child, still unreaped, so the pid is its own.
+            unsafe {
+                libc::kill(pid as libc::pid_t, DUMP_SIGNAL);
+            }
+        }
+        if exited_at.is_none() && timed_out && now >= deadline + DUMP_GRACE {
             kill_group(pid);
         }
         if exited_at.is_none() && !cancelled && cancel.is_cancelled() {

@@ -177,6 +177,58 @@ impl Report {
     }
 }
 
+/// Where the interpreter was when asked at the deadline: the frames in `file` of the thread
+/// that was running a test, outermost first, from faulthandler's text on the report pipe
+/// (`  File "/path", line 12 in func`, most recent call first, one block per thread).
+pub fn stack_dump(bytes: &[u8], file: &str, source: &str) -> Vec<Frame> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut blocks: Vec<Vec<(String, u32, String)>> = Vec::new();
+    for line in text.lines() {
+        match parse_dump_line(line) {
+            Some(frame) => match blocks.last_mut() {
+                Some(block) => block.push(frame),
+                None => blocks.push(vec![frame]),
+            },
+            None if line.contains("(most recent call first)") => blocks.push(Vec::new()),
+            None => {}
+        }
+    }
+    let is_test_thread =
+        |b: &&Vec<(String, u32, String)>| b.iter().any(|(_, _, f)| f == "_run_test");
+    let in_file = |b: &&Vec<(String, u32, String)>| b.iter().any(|(p, _, _)| p == file);
+    let Some(block) = blocks
+        .iter()
+        .find(is_test_thread)
+        .or_else(|| blocks.iter().find(in_file))
+    else {
+        return Vec::new();
+    };
+    let lines: Vec<&str> = source.lines().collect();
+    block
+        .iter()
+        .rev()
+        .filter(|(p, _, _)| p == file)
+        .map(|(_, line, func)| Frame {
+            line: *line,
+            func: func.clone(),
+            code: lines
+                .get(*line as usize - 1)
+                .map_or(String::new(), |l| l.trim().to_string()),
+        })
+        .collect()
+}
+
+fn parse_dump_line(line: &str) -> Option<(String, u32, String)> {
+    let rest = line.trim_start().strip_prefix("File \"")?;
+    let (path, rest) = rest.split_once("\", line ")?;
+    let (number, func) = rest.split_once(" in ")?;
+    Some((
+        path.to_string(),
+        number.trim().parse().ok()?,
+        func.trim().to_string(),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,6 +245,17 @@ mod tests {
         }
         let lines = [&start[..], b"garbage\n", &real[..]].concat();
         assert_eq!(Report::parse(&lines, "abc", 7).done, Some(1));
+    }
+
+    #[test]
+    fn the_stack_dump_names_where_the_test_thread_was() {
+        let dump = b"\n{\"event\":\"x\"}\nThread 0x01 (most recent call first):\n  File \"/s/work/a.py\", line 2 in helper\n\nCurrent thread 0x02 (most recent call first):\n  File \"/s/work/a.py\", line 3 in spin\n  File \"/s/work/a.py\", line 5 in test_spin\n  File \"/lib/iolings_harness.py\", line 400 in _run_test\n";
+        let source =
+            "x = 1\ndef helper(): pass\n    while True: pass\ndef test_spin():\n    spin()\n";
+        let frames = stack_dump(dump, "/s/work/a.py", source);
+        let lines: Vec<u32> = frames.iter().map(|f| f.line).collect();
+        assert_eq!(lines, vec![5, 3]);
+        assert_eq!(frames[1].code, "while True: pass");
     }
 
     #[test]

@@ -48,6 +48,9 @@ pub enum Outcome {
         cpu_limit: bool,
         /// The test that was running, if the run had reached one.
         during: Option<String>,
+        /// Where the code was at the deadline (from a stack dump), outermost first.
+        #[serde(default)]
+        stuck_at: Vec<Frame>,
     },
     ExitedEarly {
         code: Option<i32>,
