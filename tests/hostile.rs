@@ -544,6 +544,12 @@ fn infinite_loop_times_out() {
     let v = run.expect("timed_out", TIMED_OUT);
     assert_eq!(v["outcome"]["limit_secs"], 2);
     assert_eq!(v["outcome"]["during"], "test_spins");
+    // The wall clock comes first (the CPU limit is a backstop), so the verdict says where.
+    assert_eq!(v["outcome"]["cpu_limit"], false, "{:#}", v["outcome"]);
+    let stuck = &v["outcome"]["stuck_at"];
+    assert_eq!(stuck[0]["func"], "test_spins", "{stuck:#}");
+    let code = stuck[0]["code"].as_str().unwrap_or_default();
+    assert!(code == "while True:" || code == "pass", "{stuck:#}");
     assert!(
         run.elapsed >= Duration::from_millis(1500),
         "stopped too early: {:?}",
