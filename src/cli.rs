@@ -17,7 +17,7 @@ Exit codes:
   2 usage error            3 workbook error (info.toml, missing files, state)
   4 compile error          5 crashed        6 timed out
   7 exited early           8 could not run (Python missing, sandbox error)
-  130 interrupted (Ctrl-C)";
+  9 any other error        130 interrupted (Ctrl-C, SIGTERM, SIGHUP)";
 
 #[derive(Debug, Parser)]
 #[command(

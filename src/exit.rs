@@ -10,6 +10,8 @@ pub const CRASHED: u8 = 5;
 pub const TIMED_OUT: u8 = 6;
 pub const EXITED_EARLY: u8 = 7;
 pub const COULD_NOT_RUN: u8 = 8;
+/// Anything else that went wrong (a file that could not be written, ...).
+pub const OTHER_ERROR: u8 = 9;
 pub const INTERRUPTED: u8 = 130;
 
 /// The exit code `iolings run` ends with for a verdict.

@@ -62,8 +62,21 @@ impl Progress {
 
     pub fn save(&self) -> anyhow::Result<()> {
         let text = serde_json::to_string_pretty(&self.state)?;
-        write_atomically(&self.path, text.as_bytes())
-            .with_context(|| format!("could not save progress to {}", self.path.display()))
+        write_atomically(&self.path, text.as_bytes()).with_context(|| {
+            format!(
+                "could not save progress to {} (is {} a writable folder?)",
+                self.path.display(),
+                self.path.parent().unwrap_or(Path::new(".")).display()
+            )
+        })
+    }
+
+    /// Save, or say on stderr why not: a command's real output (a verdict, a report) must
+    /// never be lost because the progress file could not be written.
+    pub fn save_or_warn(&self) {
+        if let Err(e) = self.save() {
+            eprintln!("{} {e:#}", colored::Colorize::yellow("warning:"));
+        }
     }
 
     /// The current exercise: the saved one, else the first not done.

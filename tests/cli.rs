@@ -493,3 +493,56 @@ fn too_old_a_python_is_named_with_its_version_and_the_way_out() {
         .stderr(predicates::str::contains("needs Python 3.10 or newer"))
         .stderr(predicates::str::contains("--python PATH"));
 }
+
+/// A one-exercise workbook holding `code`, with `extra` lines in its [[exercises]] table.
+fn single(code: &str, extra: &str) -> common::Copy {
+    let wb = common::empty();
+    common::write(&wb.root, "exercises/01_a/README.md", "# A\n");
+    common::write(&wb.root, "exercises/01_a/one.py", code);
+    common::write(&wb.root, "solutions/01_a/one.py", code);
+    common::write(
+        &wb.root,
+        "info.toml",
+        &format!("format_version = 1\n[[lessons]]\ndir = \"01_a\"\ntitle = \"A\"\n\n[[exercises]]\nname = \"one\"\nlesson = \"01_a\"\nhints = [\"h\"]\n{extra}\n"),
+    );
+    wb
+}
+
+#[test]
+fn optimised_python_keeps_every_assert() {
+    // Under -O, plain asserts would vanish and the run would pass.
+    let code = "def test_plain():\n    assert isinstance(1, str)\n\ndef test_chained():\n    assert 1 < 0 < 2\n";
+    for extra in ["python_args = [\"-O\"]", "env = { PYTHONOPTIMIZE = \"2\" }"] {
+        let wb = single(code, extra);
+        let out = expect_code(iolings_in(&wb.root).args(["run", "one"]), 1);
+        assert!(
+            out.stdout.contains("2 of 2 tests failed"),
+            "{extra}\n{}",
+            out.both()
+        );
+    }
+}
+
+#[test]
+fn skipped_and_subtest_failures_are_not_passes_and_class_fixtures_run() {
+    let code = "import unittest\n\nclass T(unittest.TestCase):\n    @classmethod\n    def setUpClass(cls):\n        cls.data = 5\n\n    def test_fixture(self):\n        self.assertEqual(self.data, 5)\n\n    def test_skipped(self):\n        self.skipTest('later')\n";
+    let wb = single(code, "");
+    let out = expect_code(iolings_in(&wb.root).args(["run", "one"]), 1);
+    assert!(out.stdout.contains("1 of 2 tests failed"), "{}", out.both());
+    assert!(out.stdout.contains("skipped (later)"), "{}", out.both());
+}
+
+#[test]
+fn the_verdict_is_printed_even_when_progress_cannot_be_saved() {
+    let wb = test_workbook();
+    // .iolings is a file: the state cannot be written.
+    std::fs::write(wb.path(".iolings"), b"").unwrap();
+    let out = common::output(iolings_in(&wb.root).args(["run", "crlf"]));
+    assert_eq!(out.code, 1, "{}", out.both());
+    assert!(out.stdout.contains("crlf: 1 of"), "{}", out.both());
+    assert!(
+        out.stderr.contains("could not save progress"),
+        "{}",
+        out.both()
+    );
+}

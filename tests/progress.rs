@@ -217,7 +217,7 @@ fn hint_without_a_name_is_for_the_current_exercise() {
 #[test]
 fn solution_is_refused_before_a_pass_and_shown_with_force() {
     let wb = test_workbook();
-    let out = expect_code(iolings_in(&wb.root).args(["solution", "crlf"]), 1);
+    let out = expect_code(iolings_in(&wb.root).args(["solution", "crlf"]), 2);
     assert!(out.stderr.contains("--force"), "{}", out.both());
     assert!(out.stderr.contains("has not passed yet"), "{}", out.both());
     assert!(
@@ -242,7 +242,7 @@ fn solution_is_refused_before_a_pass_and_shown_with_force() {
 #[test]
 fn solution_is_shown_once_the_exercise_has_passed() {
     let wb = test_workbook();
-    expect_code(iolings_in(&wb.root).args(["solution", "passing"]), 1);
+    expect_code(iolings_in(&wb.root).args(["solution", "passing"]), 2);
     expect_code(iolings_in(&wb.root).args(["run", "passing"]), 0);
     let out = expect_code(iolings_in(&wb.root).args(["solution", "passing"]), 0);
     assert!(

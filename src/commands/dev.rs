@@ -60,18 +60,13 @@ pub fn check(g: &GlobalArgs, jobs: Option<usize>, mistakes: Option<&Path>) -> an
         problems.extend(missing);
         checks.extend(found);
     }
-    let job_list: Vec<Job> = checks
-        .iter()
-        .map(|c| Job {
-            exercise: c.job.exercise,
-            source: c.job.source.clone(),
-        })
-        .collect();
+    let job_list: Vec<Job> = checks.iter().map(|c| c.job.clone()).collect();
     let results = pool::run_all(
         &runner,
         &workbook,
         &job_list,
         jobs.unwrap_or_else(pool::default_jobs),
+        &process::Cancel::default(),
         &|_, _| {},
     );
     if process::interrupted() {

@@ -16,11 +16,11 @@ pub fn hint(g: &GlobalArgs, name: Option<&str>, all: bool) -> anyhow::Result<u8>
         .state
         .hints_shown
         .insert(exercise.name.clone(), shown);
-    progress.save()?;
     println!("{} ({})", exercise.name, exercise.relative_path().display());
     print!(
         "{}",
         render::verdict::hints(&exercise.hints, shown, &exercise.docs)
     );
+    progress.save_or_warn();
     Ok(0)
 }

@@ -49,7 +49,7 @@ pub fn exit_code_of(error: &anyhow::Error) -> u8 {
             return exit::WORKBOOK_ERROR;
         }
     }
-    1
+    exit::OTHER_ERROR
 }
 
 pub fn dispatch(cli: Cli) -> anyhow::Result<u8> {

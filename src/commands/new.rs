@@ -40,11 +40,7 @@ pub fn new(g: &GlobalArgs, name: &str, lesson: &str) -> anyhow::Result<u8> {
             format!("an exercise named `{name}` already exists"),
         ));
     }
-    if !name
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-        || name.is_empty()
-    {
+    if !crate::workbook::is_valid_name(name) {
         return Err(super::coded(
             2,
             format!("`{name}` is not a valid name: use a-z, 0-9 and _"),

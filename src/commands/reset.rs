@@ -47,7 +47,7 @@ pub fn reset(g: &GlobalArgs, name: &str, yes: bool) -> anyhow::Result<u8> {
     crate::progress::write_atomically(&path, shipped)
         .with_context(|| format!("could not write {}", path.display()))?;
     progress.set_done(&exercise.name, false);
-    progress.save()?;
+    progress.save_or_warn();
     println!(
         "Restored {} as shipped.",
         exercise.relative_path().display()

@@ -38,9 +38,9 @@ pub fn run(g: &GlobalArgs, name: Option<&str>, json: bool) -> anyhow::Result<u8>
     } else if let Some(next) = next.filter(|_| name.is_none() || was_current) {
         progress.state.current = Some(next.name.clone());
     }
-    progress.save()?;
     if json {
         println!("{}", serde_json::to_string_pretty(&verdict)?);
+        progress.save_or_warn();
         return Ok(exit::for_outcome(&verdict.outcome));
     }
     let display = super::display(&exercise.relative_path());
@@ -61,5 +61,6 @@ pub fn run(g: &GlobalArgs, name: Option<&str>, json: bool) -> anyhow::Result<u8>
         }
         _ => {}
     }
+    progress.save_or_warn();
     Ok(exit::for_outcome(&verdict.outcome))
 }

@@ -8,7 +8,7 @@ pub fn solution(g: &GlobalArgs, name: &str, force: bool) -> anyhow::Result<u8> {
     let exercise = super::pick(&workbook, &progress, Some(name))?;
     if !force && !progress.is_done(&exercise.name) {
         return Err(super::coded(
-            1,
+            2,
             format!(
                 "{} has not passed yet, so its solution stays hidden. Finish it first (`iolings run {}`), ask for a hint (`iolings hint {}`), or use --force.",
                 exercise.name, exercise.name, exercise.name

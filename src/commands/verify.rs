@@ -39,6 +39,7 @@ pub fn verify(g: &GlobalArgs, format: Format, jobs: Option<usize>) -> anyhow::Re
         &workbook,
         &job_list,
         jobs.unwrap_or_else(pool::default_jobs),
+        &process::Cancel::default(),
         &report,
     );
     if show_progress {
@@ -52,7 +53,6 @@ pub fn verify(g: &GlobalArgs, format: Format, jobs: Option<usize>) -> anyhow::Re
     for v in &verdicts {
         progress.set_done(&v.exercise, v.passed());
     }
-    progress.save()?;
     let passed = verdicts.iter().filter(|v| v.passed()).count();
     let elapsed = started.elapsed().as_millis() as u64;
     match format {
@@ -68,6 +68,7 @@ pub fn verify(g: &GlobalArgs, format: Format, jobs: Option<usize>) -> anyhow::Re
         ),
         Format::Junit => print!("{}", junit(&workbook, &verdicts, elapsed)),
     }
+    progress.save_or_warn();
     Ok(if passed == verdicts.len() {
         exit::SUCCESS
     } else {

@@ -174,7 +174,7 @@ def _rewrite_assert(node):
     if not (_isinstance(test, _ast.Compare) and _len(test.ops) == 1):
         return node
     entry = _OPS.get(type(test.ops[0]))
-    if entry is None:
+    if entry is None or _suspends(node.msg):
         return node
     if node.msg is None:
         msg = _located(_ast.Constant(value=None), node)
@@ -187,6 +187,20 @@ def _rewrite_assert(node):
     call = _located(_ast.Call(func=func, args=[test.left, op, test.comparators[0], msg],
                               keywords=[]), node)
     return _located(_ast.Expr(value=call), node)
+
+
+def _suspends(node):
+    """True if `node` holds await/yield: moved into a lambda, they would change meaning."""
+    if node is None:
+        return False
+    if _isinstance(node, (_ast.Await, _ast.Yield, _ast.YieldFrom)):
+        return True
+    for field in node._fields:
+        value = getattr(node, field, None)
+        items = value if _isinstance(value, list) else [value]
+        if any(_isinstance(v, _ast.AST) and _suspends(v) for v in items):
+            return True
+    return False
 
 
 def _located(new, old):
@@ -329,8 +343,16 @@ def _compile(path):
     with open(path, "rb") as f:
         source = f.read()
     _SOURCE_LINES.extend(source.decode("utf-8", errors="replace").splitlines())
+    # optimize=0 always: under -O or PYTHONOPTIMIZE plain asserts would vanish and pass.
     try:
-        tree = compile(source, path, "exec", _ast.PyCF_ONLY_AST, dont_inherit=True)
+        tree = compile(source, path, "exec", _ast.PyCF_ONLY_AST, dont_inherit=True, optimize=0)
+        return compile(_rewrite(tree), path, "exec", dont_inherit=True, optimize=0)
+    except (SyntaxError, ValueError):
+        pass
+    # Some errors only show when compiling (`return` outside a function...), and a rewrite
+    # must never be what breaks a file: compile the source as written and report its error.
+    try:
+        return compile(source, path, "exec", dont_inherit=True, optimize=0)
     except (SyntaxError, ValueError) as exc:
         record = {"event": "compile_error", "type": type(exc).__name__,
                   "message": getattr(exc, "msg", None) or str(exc)}
@@ -340,7 +362,6 @@ def _compile(path):
                           text=(exc.text or "").rstrip("\n"))
         _send(record)
         return None
-    return compile(_rewrite(tree), path, "exec", dont_inherit=True)
 
 
 def _exit_code(exc):
@@ -453,7 +474,11 @@ def _call_testcase(cls, method):
         def addUnexpectedSuccess(self, test):
             outcome.append(AssertionError("marked expectedFailure, but it passed"))
 
-    cls(method).run(_Result())
+        def addSkip(self, test, reason):
+            outcome.append(AssertionError("skipped (%s): every test must run to count" % reason))
+
+    # A one-test suite, so setUpClass/setUpModule and their teardowns run as usual.
+    unittest.TestSuite([cls(method)]).run(_Result())
     if outcome:
         raise outcome[0]
 

@@ -144,8 +144,9 @@ impl Runner {
         }
         let report = Report::parse(&outcome.report, &token, outcome.pid);
         let stuck_at = if outcome.timed_out {
+            // The copy that ran, not the learner's file (which may have changed since).
             let file = sandbox.work.join(exercise.file_name());
-            let text = std::fs::read_to_string(source).unwrap_or_default();
+            let text = std::fs::read_to_string(&file).unwrap_or_default();
             protocol::stack_dump(&outcome.report, &file.to_string_lossy(), &text)
         } else {
             Vec::new()

@@ -4,12 +4,13 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use super::process::{interrupted, Cancel};
+use super::process::Cancel;
 use super::verdict::Verdict;
 use super::Runner;
 use crate::workbook::{Exercise, Workbook};
 
 /// One run to make: `source` run as `exercise`.
+#[derive(Clone)]
 pub struct Job<'a> {
     pub exercise: &'a Exercise,
     pub source: PathBuf,
@@ -34,27 +35,27 @@ pub fn default_jobs() -> usize {
 }
 
 /// Run every job, at most `workers` at a time; results come back in job order. `on_done`
-/// is told (finished, total) after each. A job not run because of Ctrl-C is None.
+/// is told (finished, total) after each. A job not run because of `cancel` (or Ctrl-C) is None.
 pub fn run_all(
     runner: &Runner,
     workbook: &Workbook,
     jobs: &[Job<'_>],
     workers: usize,
+    cancel: &Cancel,
     on_done: &(dyn Fn(usize, usize) + Sync),
 ) -> Vec<Option<Verdict>> {
     let next = AtomicUsize::new(0);
     let finished = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Verdict>>> = Mutex::new(vec![None; jobs.len()]);
-    let cancel = Cancel::default();
     std::thread::scope(|scope| {
         for _ in 0..workers.clamp(1, jobs.len().max(1)) {
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::SeqCst);
-                if i >= jobs.len() || interrupted() {
+                if i >= jobs.len() || cancel.is_cancelled() {
                     break;
                 }
                 let job = &jobs[i];
-                let verdict = runner.run(workbook, job.exercise, &job.source, &cancel);
+                let verdict = runner.run(workbook, job.exercise, &job.source, cancel);
                 if let Ok(mut r) = results.lock() {
                     r[i] = verdict;
                 }

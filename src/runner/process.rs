@@ -89,6 +89,15 @@ fn spawn_registered(command: &mut Command) -> io::Result<Child> {
     Ok(child)
 }
 
+/// Run a helper program of our own (not exercise code) to completion, registered like an
+/// interpreter so a parallel run's escapee hunt never mistakes it for one.
+pub fn run_helper(command: &mut Command) -> io::Result<ExitStatus> {
+    let mut child = spawn_registered(command)?;
+    let status = child.wait();
+    live_remove(child.id());
+    status
+}
+
 fn live_remove(pid: u32) {
     live().get_or_insert_with(HashSet::new).remove(&pid);
 }
@@ -148,8 +157,12 @@ pub fn run(
     let mut child =
         spawn_registered(&mut command).context("could not start the Python interpreter")?;
     drop(report_write);
-    let guard = GroupGuard { pgid: child.id() };
+    let mut guard = GroupGuard {
+        pgid: child.id(),
+        armed: true,
+    };
     let result = collect(&mut child, report_read, timeout, cancel, started);
+    guard.armed = result.is_err();
     drop(guard);
     drop(token_read);
     live_remove(child.id());
@@ -159,14 +172,19 @@ pub fn run(
     result
 }
 
-/// Kills the whole process group when dropped: on every exit path, panics included.
+/// Kills the whole process group when dropped, on the paths that did not (errors, panics).
+/// A normal end has already killed the group while its leader was unreaped; killing again
+/// after the reap could hit an unrelated group that reused the id, so it is disarmed then.
 struct GroupGuard {
     pgid: u32,
+    armed: bool,
 }
 
 impl Drop for GroupGuard {
     fn drop(&mut self) {
-        kill_group(self.pgid);
+        if self.armed {
+            kill_group(self.pgid);
+        }
     }
 }
 

@@ -211,8 +211,9 @@ pub fn stack_dump(bytes: &[u8], file: &str, source: &str) -> Vec<Frame> {
         .map(|(_, line, func)| Frame {
             line: *line,
             func: func.clone(),
-            code: lines
-                .get(*line as usize - 1)
+            code: (*line as usize)
+                .checked_sub(1)
+                .and_then(|i| lines.get(i))
                 .map_or(String::new(), |l| l.trim().to_string()),
         })
         .collect()

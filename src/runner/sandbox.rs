@@ -40,6 +40,9 @@ impl Sandbox {
             .tempdir()
             .context("could not create a temporary directory for the run (is TMPDIR writable?)")?
             .keep();
+        // The real path (TMPDIR is a symlink on macOS): Python reports resolved paths, and
+        // the runner matches them against ours.
+        let root = root.canonicalize().unwrap_or(root);
         // From here on, dropping `sandbox` removes the directory, whatever fails next.
         let mut sandbox = Sandbox {
             work: root.join("work"),
@@ -57,8 +60,10 @@ impl Sandbox {
                 harness::write_sources(&sandbox.lib).context("could not write the harness")?;
             }
         }
-        fs::copy(exercise, sandbox.work.join(file_name))
-            .with_context(|| format!("could not read {}", exercise.display()))?;
+        let bytes =
+            fs::read(exercise).with_context(|| format!("could not read {}", exercise.display()))?;
+        fs::write(sandbox.work.join(file_name), bytes)
+            .context("could not write the exercise into the sandbox (is the disk full?)")?;
         for fixture in fixtures {
             copy_tree(&fixture.source, &sandbox.work.join(&fixture.relative))
                 .with_context(|| format!("could not copy fixture {}", fixture.source.display()))?;
@@ -106,13 +111,14 @@ fn remove_tree(path: &Path) {
         return;
     }
     // GNU and BSD rm walk with relative descriptors and cope with any depth.
-    let _ = std::process::Command::new("rm")
-        .args(["-rf", "--"])
-        .arg(path)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status();
+    let _ = super::process::run_helper(
+        std::process::Command::new("rm")
+            .args(["-rf", "--"])
+            .arg(path)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null()),
+    );
 }
 
 /// Give the owner rwx on every folder below `path`, never following symlinks.

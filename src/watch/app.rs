@@ -70,9 +70,10 @@ pub struct App {
     pub confirm: Option<Confirm>,
     /// The last verdict of the current exercise; None while none has arrived.
     pub verdict: Option<Verdict>,
-    /// The run of the current exercise in flight, if any.
-    current_run: Option<Run>,
-    /// Runs of other exercises (saved while another is current), and check-all.
+    /// The latest run of each exercise still in flight (the current one's included). A
+    /// result whose generation is not the latest of its exercise is stale and dropped.
+    runs: HashMap<String, Run>,
+    /// Superseded runs and check-all: cancelled or running out, joined at shutdown.
     background: Vec<(Cancel, JoinHandle<()>)>,
     generation: u64,
     /// Content hash at the last run of each exercise: an unchanged save does not rerun.
@@ -113,7 +114,7 @@ impl App {
             view: View::Exercise,
             confirm: None,
             verdict: None,
-            current_run: None,
+            runs: HashMap::new(),
             background: Vec::new(),
             generation: 0,
             last_hash: HashMap::new(),
@@ -196,7 +197,7 @@ impl App {
     }
 
     pub fn is_running(&self) -> bool {
-        self.current_run.is_some()
+        self.runs.contains_key(&self.exercise().name)
     }
 
     // ---- saves and runs ----------------------------------------------------------------
@@ -212,51 +213,41 @@ impl App {
             return;
         };
         let hash = hash_bytes(&bytes);
-        let in_flight = self.current_run.as_ref().map(|r| r.hash);
-        if self.last_hash.get(name) == Some(&hash)
-            || (index == self.current && in_flight == Some(hash))
-        {
+        let in_flight = self.runs.get(name).map(|r| r.hash);
+        if self.last_hash.get(name) == Some(&hash) || in_flight == Some(hash) {
             return; // same content as the last (or the running) check
         }
-        if index == self.current {
-            self.start_run(hash);
+        if index != self.current {
+            // Another exercise: it runs in the background and the status line says how it did.
+            self.status = format!("{name} saved: running it in the background…");
         } else {
-            self.start_background_run(index, hash);
+            self.status.clear();
         }
+        self.start_run(index, hash);
     }
 
-    /// Run the current exercise, cancelling a run of it already in flight.
-    fn start_run(&mut self, hash: u64) {
-        if let Some(run) = self.current_run.take() {
-            run.cancel.cancel();
-            self.background.push((run.cancel, run.handle));
+    /// Run exercise `index`, cancelling a run of it already in flight (a newer save wins).
+    fn start_run(&mut self, index: usize, hash: u64) {
+        let name = self.workbook.exercises[index].name.clone();
+        if let Some(old) = self.runs.remove(&name) {
+            old.cancel.cancel();
+            self.background.push((old.cancel, old.handle));
         }
         self.generation += 1;
         let generation = self.generation;
         let cancel = Cancel::default();
         self.trace_line("run started");
-        let handle = self.spawn_run(self.current, generation, hash, &cancel);
-        self.current_run = Some(Run {
+        let handle = self.spawn_run(index, generation, hash, &cancel);
+        let run = Run {
             generation,
             hash,
             cancel,
             handle,
-        });
-        self.status.clear();
-    }
-
-    /// A save to another exercise: run it in the background and say in the status line how
-    /// it did, without leaving the current exercise.
-    fn start_background_run(&mut self, index: usize, hash: u64) {
-        let name = &self.workbook.exercises[index].name;
-        self.status = format!("{name} saved: running it in the background…");
-        let cancel = Cancel::default();
-        let handle = self.spawn_run(index, 0, hash, &cancel);
-        self.background.push((cancel, handle));
+        };
+        self.runs.insert(name, run);
     }
 
     /// Run exercise `index` on a worker thread; the verdict comes back as `Event::RunDone`.
-    /// Generation 0 marks a background run (not the current exercise's).
     fn spawn_run(
         &self,
         index: usize,
@@ -286,7 +277,10 @@ impl App {
     fn rerun(&mut self) {
         let path = self.workbook.exercise_path(self.exercise());
         match std::fs::read(&path) {
-            Ok(bytes) => self.start_run(hash_bytes(&bytes)),
+            Ok(bytes) => {
+                self.status.clear();
+                self.start_run(self.current, hash_bytes(&bytes));
+            }
             Err(_) => {
                 self.status = format!(
                     "{} is missing: press x to restore the shipped version",
@@ -311,22 +305,20 @@ impl App {
             started.elapsed().as_micros()
         ));
         self.background.retain(|(_, h)| !h.is_finished());
+        if self.runs.get(name).map(|r| r.generation) != Some(generation) {
+            return; // superseded by a newer save (or a reset) of the same exercise
+        }
+        if let Some(run) = self.runs.remove(name) {
+            let _ = run.handle.join(); // it has just sent its result: this returns at once
+        }
         let Some(verdict) = verdict else { return };
         let is_current = self.workbook.index_of(name) == Some(self.current);
-        if generation != 0 {
-            if self.current_run.as_ref().map(|r| r.generation) != Some(generation) || !is_current {
-                return; // superseded by a newer save
-            }
-            if let Some(run) = self.current_run.take() {
-                let _ = run.handle.join();
-            }
-        }
         self.last_hash.insert(name.to_string(), hash);
         let passed = verdict.passed();
         let was_done = self.progress.is_done(name);
         self.progress.set_done(name, passed);
         self.save_progress();
-        if generation == 0 && !is_current {
+        if !is_current {
             let s = render::symbols();
             self.status = if passed {
                 format!(
@@ -343,13 +335,11 @@ impl App {
             };
             return;
         }
-        if is_current {
-            self.verdict = Some(*verdict);
-            self.scroll = 0;
-            if passed && self.progress.first_pending(&self.workbook).is_none() {
-                self.status = "That was the last one! Checking every exercise once more…".into();
-                self.check_all();
-            }
+        self.verdict = Some(*verdict);
+        self.scroll = 0;
+        if passed && self.progress.first_pending(&self.workbook).is_none() {
+            self.status = "That was the last one! Checking every exercise once more…".into();
+            self.check_all();
         }
     }
 
@@ -572,8 +562,9 @@ impl App {
         }
         self.progress.set_done(&exercise.name, false);
         self.save_progress();
+        // Rerun it (any run of the old content is cancelled and its result dropped).
+        self.start_run(index, hash_bytes(shipped));
         if index == self.current {
-            self.start_run(hash_bytes(shipped)); // clears the status line: set it after
             self.view = View::Exercise;
         }
         self.status = match backup {
@@ -677,6 +668,8 @@ impl App {
         }
         self.checking = Some((0, self.workbook.exercises.len()));
         let (workbook, runner, tx) = (self.workbook.clone(), self.runner.clone(), self.tx.clone());
+        let cancel = Cancel::default();
+        let thread_cancel = cancel.clone();
         let handle = std::thread::spawn(move || {
             let jobs = Job::all(&workbook);
             let progress_tx = std::sync::Mutex::new(tx.clone());
@@ -685,10 +678,17 @@ impl App {
                     let _ = tx.send(Event::CheckProgress(done, total));
                 }
             };
-            let results = pool::run_all(&runner, &workbook, &jobs, pool::default_jobs(), &report);
+            let results = pool::run_all(
+                &runner,
+                &workbook,
+                &jobs,
+                pool::default_jobs(),
+                &thread_cancel,
+                &report,
+            );
             let _ = tx.send(Event::CheckDone(results.into_iter().flatten().collect()));
         });
-        self.background.push((Cancel::default(), handle));
+        self.background.push((cancel, handle));
     }
 
     fn check_done(&mut self, verdicts: Vec<Verdict>) {
@@ -731,14 +731,13 @@ impl App {
 
     /// Stop every run and wait for it: no child process and no sandbox outlives the watcher.
     pub fn shutdown(&mut self) {
-        if let Some(run) = self.current_run.take() {
+        for (_, run) in self.runs.drain() {
             run.cancel.cancel();
-            let _ = run.handle.join();
+            self.background.push((run.cancel, run.handle));
         }
         for (cancel, _) in &self.background {
             cancel.cancel();
         }
-        crate::runner::process::INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
         for (_, handle) in self.background.drain(..) {
             let _ = handle.join();
         }

@@ -515,7 +515,8 @@ fn symlink_escapes(path: &Path, base: &Path) -> bool {
     })
 }
 
-fn is_valid_name(name: &str) -> bool {
+/// Exercise names: `[a-z0-9_]+`.
+pub fn is_valid_name(name: &str) -> bool {
     !name.is_empty()
         && name
             .bytes()
