@@ -1,0 +1,301 @@
+//! What each key does in watch mode: hints, next, reset (with its confirmation), solution,
+//! the exercise list (move, filter, search, jump, reset) and the views.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::{hash_bytes, App, Confirm, Filter, ListView, View};
+use crate::commands::reset::back_up;
+use crate::render;
+use crate::workbook::embedded;
+
+impl App {
+    pub(super) fn key(&mut self, key: KeyEvent) {
+        if key.kind == KeyEventKind::Release {
+            return;
+        }
+        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+            self.quit = true;
+            self.quit_key = true;
+            return;
+        }
+        if let Some(confirm) = self.confirm.take() {
+            self.answer(
+                confirm,
+                key.code == KeyCode::Char('y') || key.code == KeyCode::Char('Y'),
+            );
+            return;
+        }
+        if let View::List(_) = self.view {
+            self.list_key(key);
+            return;
+        }
+        match (&self.view, key.code) {
+            (View::Welcome, KeyCode::Char('q')) => {
+                self.quit = true;
+                self.quit_key = true;
+                return;
+            }
+            (View::Welcome, _) => {
+                self.progress.state.welcomed = true;
+                self.save_progress();
+                self.enter_exercise(self.current);
+                return;
+            }
+            (View::Intro(lesson), _)
+                if !matches!(
+                    key.code,
+                    KeyCode::Up
+                        | KeyCode::Down
+                        | KeyCode::PageUp
+                        | KeyCode::PageDown
+                        | KeyCode::Char('j')
+                        | KeyCode::Char('k')
+                        | KeyCode::Char('q')
+                ) =>
+            {
+                let lesson = self.workbook.lessons[*lesson].dir.clone();
+                self.progress.state.lessons_introduced.insert(lesson);
+                self.save_progress();
+                self.show_exercise();
+                return;
+            }
+            (
+                View::Help | View::Solution(_) | View::Summary(_),
+                KeyCode::Esc | KeyCode::Enter | KeyCode::Char(' '),
+            ) => {
+                self.show_exercise();
+                return;
+            }
+            _ => {}
+        }
+        match key.code {
+            KeyCode::Char('q') => {
+                self.quit = true;
+                self.quit_key = true;
+            }
+            KeyCode::Char('h') => self.hint(),
+            KeyCode::Char('n') => self.next(),
+            KeyCode::Char('r') => self.rerun(),
+            KeyCode::Char('l') => {
+                self.scroll = 0;
+                self.view = View::List(ListView {
+                    selected: self.current,
+                    filter: Filter::All,
+                    search: String::new(),
+                    searching: false,
+                });
+            }
+            KeyCode::Char('x') => {
+                self.confirm = Some(Confirm::Reset(self.current));
+            }
+            KeyCode::Char('s') => self.solution(),
+            KeyCode::Char('c') => self.check_all(),
+            KeyCode::Char('i') => {
+                self.view = View::Intro(self.exercise().lesson);
+                self.scroll = 0;
+            }
+            KeyCode::Char('?') => {
+                self.view = View::Help;
+                self.scroll = 0;
+            }
+            KeyCode::Down | KeyCode::Char('j') => self.scroll += 1,
+            KeyCode::Up | KeyCode::Char('k') => self.scroll = self.scroll.saturating_sub(1),
+            KeyCode::PageDown | KeyCode::Char(' ') => self.scroll += 10,
+            KeyCode::PageUp => self.scroll = self.scroll.saturating_sub(10),
+            KeyCode::Esc => self.show_exercise(),
+            _ => self.status = "unknown key: press ? for help".into(),
+        }
+    }
+
+    fn show_exercise(&mut self) {
+        self.view = View::Exercise;
+        self.scroll = 0;
+    }
+
+    fn hint(&mut self) {
+        let exercise = self.exercise().clone();
+        let shown = self.progress.hints_shown(&exercise.name);
+        if shown >= exercise.hints.len() {
+            self.status = "That was the last hint. The lesson introduction (i) and the docs links may help too.".into();
+        } else {
+            self.progress
+                .state
+                .hints_shown
+                .insert(exercise.name.clone(), shown + 1);
+            self.save_progress();
+            self.status = format!(
+                "hint {} of {} shown below the verdict",
+                shown + 1,
+                exercise.hints.len()
+            );
+        }
+        self.view = View::Exercise;
+        self.scroll = usize::MAX; // the hints are at the bottom: show them
+    }
+
+    fn next(&mut self) {
+        let name = self.exercise().name.clone();
+        if !self.progress.is_done(&name) {
+            self.status = format!("{name} is not passing yet: fix it first (h shows a hint). To work on another exercise, press l.");
+            return;
+        }
+        match self.progress.pending_after(&self.workbook, self.current) {
+            Some(i) => self.enter_exercise(i),
+            None => {
+                self.status = "Every exercise is done. Checking them all once more…".into();
+                self.check_all();
+            }
+        }
+    }
+
+    fn solution(&mut self) {
+        let exercise = self.exercise().clone();
+        if !self.progress.is_done(&exercise.name) {
+            self.status =
+                "The solution unlocks once this exercise passes. Press h for a hint.".into();
+            return;
+        }
+        let text = std::fs::read(self.workbook.solution_path(&exercise))
+            .ok()
+            .or_else(|| embedded::file(&exercise.relative_solution()).map(<[u8]>::to_vec))
+            .map(|b| render::escape::neutralise(&String::from_utf8_lossy(&b)))
+            .unwrap_or_else(|| format!("{} is missing", exercise.relative_solution().display()));
+        self.view = View::Solution(format!(
+            "{}\n\n{text}",
+            exercise.relative_solution().display()
+        ));
+        self.scroll = 0;
+    }
+
+    fn answer(&mut self, confirm: Confirm, yes: bool) {
+        let Confirm::Reset(index) = confirm;
+        if !yes {
+            self.status = "Nothing was changed.".into();
+            return;
+        }
+        let exercise = self.workbook.exercises[index].clone();
+        let Some(shipped) = embedded::file(&exercise.relative_path()) else {
+            self.status = format!(
+                "{} is not built into this iolings: restore it from your course's source",
+                exercise.relative_path().display()
+            );
+            return;
+        };
+        let path = self.workbook.exercise_path(&exercise);
+        let backup = match std::fs::read(&path) {
+            Ok(bytes) if bytes == shipped => {
+                self.status = format!("{} is already as shipped.", exercise.name);
+                return;
+            }
+            Ok(bytes) => match back_up(&self.workbook, &exercise, &bytes) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    self.status = format!("reset cancelled: {e:#}");
+                    return;
+                }
+            },
+            Err(_) => None,
+        };
+        if let Err(e) = crate::progress::write_atomically(&path, shipped) {
+            self.status = format!("could not restore {}: {e}", path.display());
+            return;
+        }
+        self.progress.set_done(&exercise.name, false);
+        self.save_progress();
+        // Rerun it (any run of the old content is cancelled and its result dropped).
+        self.start_run(index, hash_bytes(shipped));
+        if index == self.current {
+            self.view = View::Exercise;
+        }
+        self.status = match backup {
+            Some(b) => format!(
+                "{} restored; your version is kept as {}",
+                exercise.name,
+                b.display()
+            ),
+            None => format!("{} restored", exercise.name),
+        };
+    }
+
+    fn list_key(&mut self, key: KeyEvent) {
+        let rows = self.list_rows();
+        let View::List(list) = &mut self.view else {
+            return;
+        };
+        if list.searching {
+            match key.code {
+                KeyCode::Enter | KeyCode::Esc => list.searching = false,
+                KeyCode::Backspace => {
+                    list.search.pop();
+                }
+                KeyCode::Char(c) => list.search.push(c),
+                _ => {}
+            }
+            return;
+        }
+        let position = rows.iter().position(|&i| i == list.selected).unwrap_or(0);
+        match key.code {
+            KeyCode::Down | KeyCode::Char('j') => {
+                if let Some(&i) = rows.get(position + 1) {
+                    list.selected = i;
+                }
+            }
+            KeyCode::Up | KeyCode::Char('k') if position > 0 => list.selected = rows[position - 1],
+            KeyCode::PageDown => {
+                list.selected = rows
+                    .get((position + 10).min(rows.len().saturating_sub(1)))
+                    .copied()
+                    .unwrap_or(list.selected)
+            }
+            KeyCode::PageUp => {
+                list.selected = rows
+                    .get(position.saturating_sub(10))
+                    .copied()
+                    .unwrap_or(list.selected)
+            }
+            KeyCode::Char('f') => {
+                list.filter = match list.filter {
+                    Filter::All => Filter::Pending,
+                    Filter::Pending => Filter::Done,
+                    Filter::Done => Filter::All,
+                }
+            }
+            KeyCode::Char('/') => {
+                list.searching = true;
+                list.search.clear();
+            }
+            KeyCode::Enter => {
+                let target = rows.get(position).copied();
+                if let Some(i) = target {
+                    self.enter_exercise(i);
+                }
+            }
+            KeyCode::Char('x') => {
+                if let Some(&i) = rows.get(position) {
+                    self.confirm = Some(Confirm::Reset(i));
+                }
+            }
+            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('l') => self.show_exercise(),
+            _ => {}
+        }
+    }
+
+    /// Indices of the exercises the list shows, after filter and search.
+    pub fn list_rows(&self) -> Vec<usize> {
+        let View::List(list) = &self.view else {
+            return Vec::new();
+        };
+        self.workbook
+            .exercises
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| match list.filter {
+                Filter::All => true,
+                Filter::Pending => !self.progress.is_done(&e.name),
+                Filter::Done => self.progress.is_done(&e.name),
+            })
+            .filter(|(_, e)| e.name.contains(list.search.as_str()))
+            .map(|(i, _)| i)
+            .collect()
+    }
+}
