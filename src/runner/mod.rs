@@ -76,6 +76,23 @@ impl Runner {
         }
     }
 
+    /// The protections this machine allows, for a run in `sandbox`.
+    fn guards(&self, sandbox: &Sandbox, timeout_secs: u64) -> anyhow::Result<process::Guards> {
+        let confinement = match self.protections.landlock_abi {
+            Some(_) => WriteConfinement::new(&[&sandbox.work, &sandbox.tmp])
+                .context("could not set up the Landlock write confinement")?,
+            None => None,
+        };
+        Ok(process::Guards {
+            limits: self
+                .protections
+                .rlimits
+                .then(|| Limits::for_timeout(timeout_secs)),
+            confinement,
+            hunt_escapees: self.protections.subreaper,
+        })
+    }
+
     /// Run `source` (the learner's file, a solution, or any variant) as `exercise`.
     /// Returns None when cancelled (a newer save, or Ctrl-C).
     pub fn run(
@@ -120,25 +137,9 @@ impl Runner {
             .envs(sandbox.environment(&exercise.env))
             .env("IOLINGS_REPORT_FD", process::REPORT_FD.to_string())
             .env("IOLINGS_TOKEN_FD", process::TOKEN_FD.to_string());
-        let confinement = match self.protections.landlock_abi {
-            Some(_) => WriteConfinement::new(&[&sandbox.work, &sandbox.tmp])
-                .context("could not set up the Landlock write confinement")?,
-            None => None,
-        };
-        let limits = self
-            .protections
-            .rlimits
-            .then(|| Limits::for_timeout(exercise.timeout_secs));
+        let guards = self.guards(&sandbox, exercise.timeout_secs)?;
         let timeout = Duration::from_secs(exercise.timeout_secs);
-        let outcome = process::run(
-            command,
-            token.as_bytes(),
-            limits,
-            confinement,
-            timeout,
-            cancel,
-            self.protections.subreaper,
-        )?;
+        let outcome = process::run(command, token.as_bytes(), guards, timeout, cancel)?;
         if outcome.cancelled {
             return Ok(None);
         }
@@ -291,18 +292,13 @@ impl Runner {
             .current_dir(&sandbox.work)
             .env_clear()
             .envs(sandbox.environment(&[]));
-        let confinement = match self.protections.landlock_abi {
-            Some(_) => WriteConfinement::new(&[&sandbox.work, &sandbox.tmp])?,
-            None => None,
-        };
+        let guards = self.guards(&sandbox, 10)?;
         let outcome = process::run(
             command,
             b"",
-            self.protections.rlimits.then(|| Limits::for_timeout(10)),
-            confinement,
+            guards,
             Duration::from_secs(10),
             &Cancel::default(),
-            self.protections.subreaper,
         )?;
         let words: Vec<&str> = outcome.stdout.text.split_whitespace().collect();
         Ok(SelfTest {
@@ -330,14 +326,16 @@ mod tests {
             cpu_secs: 1,
             ..Limits::for_timeout(1)
         };
+        let guards = process::Guards {
+            limits: Some(limits),
+            ..Default::default()
+        };
         let child = process::run(
             command,
             b"",
-            Some(limits),
-            None,
+            guards,
             Duration::from_secs(30),
             &Cancel::default(),
-            false,
         )
         .unwrap();
         assert!(

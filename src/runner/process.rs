@@ -102,18 +102,24 @@ fn live_remove(pid: u32) {
     live().get_or_insert_with(HashSet::new).remove(&pid);
 }
 
-/// Spawn `command` with the protections and collect everything until it ends. `token` is
-/// handed to the child on `TOKEN_FD`, a pipe it reads once: unlike the environment or the
-/// arguments, it leaves no trace in /proc for exercise code to find.
-#[allow(clippy::too_many_arguments)]
+/// What guards one child: resource limits and Landlock applied between fork and exec, and
+/// whether to hunt its escaped descendants afterwards.
+#[derive(Default)]
+pub struct Guards {
+    pub limits: Option<Limits>,
+    pub confinement: Option<WriteConfinement>,
+    pub hunt_escapees: bool,
+}
+
+/// Spawn `command` under `guards` and collect everything until it ends. `token` is handed to
+/// the child on `TOKEN_FD`, a pipe it reads once: unlike the environment or the arguments, it
+/// leaves no trace in /proc for exercise code to find.
 pub fn run(
     mut command: Command,
     token: &[u8],
-    limits: Option<Limits>,
-    confinement: Option<WriteConfinement>,
+    guards: Guards,
     timeout: Duration,
     cancel: &Cancel,
-    hunt_escapees: bool,
 ) -> anyhow::Result<ChildOutcome> {
     let (report_read, report_write) = pipe().context("could not create the report pipe")?;
     let write_fd = report_write.as_raw_fd();
@@ -136,12 +142,12 @@ pub fn run(
             if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) != 0 {
                 return Err(io::Error::last_os_error());
             }
-            if let Some(limits) = &limits {
+            if let Some(limits) = &guards.limits {
                 limits.apply_in_child()?;
             }
             // Before the fd shuffle: the ruleset's own descriptor may be the one (3) that
             // the report pipe is about to take.
-            if let Some(confinement) = &confinement {
+            if let Some(confinement) = &guards.confinement {
                 confinement.apply_in_child()?;
             }
             // The token pipe first: its fd may be 3, which the report pipe is about to take.
@@ -166,7 +172,7 @@ pub fn run(
     drop(guard);
     drop(token_read);
     live_remove(child.id());
-    if hunt_escapees {
+    if guards.hunt_escapees {
         reap_escapees();
     }
     result
