@@ -137,9 +137,16 @@ impl App {
         let mut screen = Screen::new();
         self.draw(&mut screen)?;
         while !self.quit {
+            // The timeout only lets a signal (SIGTERM, SIGHUP) end the loop promptly; nothing
+            // on screen changes without an event, so an idle tick draws nothing.
             match rx.recv_timeout(Duration::from_millis(100)) {
                 Ok(event) => self.handle(event),
-                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Timeout) => {
+                    if interrupted() {
+                        self.quit = true;
+                    }
+                    continue;
+                }
                 Err(RecvTimeoutError::Disconnected) => break,
             }
             // Coalesce whatever else is already queued before drawing once.
