@@ -566,3 +566,25 @@ fn a_resized_terminal_is_redrawn_to_its_new_size() {
     w.resize(120, 40);
     w.expect("h hint · n next");
 }
+
+#[test]
+fn a_stale_background_run_never_overwrites_a_newer_one() {
+    let mut w = Watch::seeded();
+    let reading3 = "exercises/01_reading_files/reading3.py";
+    // A slow, failing save of another exercise, then a quick correct one while it runs.
+    let mut slow = b"import time\ntime.sleep(3)\n".to_vec();
+    slow.extend_from_slice(&repo_file(reading3));
+    let before = w.trace_lines().len();
+    write_in_place(&w.path(reading3), &slow);
+    w.wait_trace_after(before, "run started");
+    write_in_place(&w.path(reading3), &solution_of(reading3));
+    w.expect("reading3 passes now and is marked done");
+    // The slow run was cancelled: nothing later marks reading3 as failing again.
+    w.pump(Duration::from_millis(3500));
+    assert!(
+        w.wb.done().contains(&"reading3".to_string()),
+        "{}",
+        w.describe()
+    );
+    assert!(!w.seen("reading3: tests failed"), "{}", w.describe());
+}
