@@ -10,7 +10,7 @@ use super::escape::neutralise;
 use super::{link, symbols};
 use crate::runner::confine::FILE_SIZE_LIMIT;
 use crate::runner::verdict::{
-    Assertion, Captured, CompileError, Exception, Frame, Outcome, TestResult, TestStatus,
+    Assertion, Captured, CompileError, Crash, Exception, Frame, Outcome, TestResult, TestStatus,
     ValueKind, Verdict,
 };
 
@@ -20,153 +20,61 @@ const OUTPUT_LINES: usize = 40;
 /// The whole verdict. `file` is the learner's exercise file (for locations and links).
 pub fn render(verdict: &Verdict, file: &Path, display_path: &str) -> String {
     let mut out = String::new();
-    let s = symbols();
     let place = link(display_path, file);
-    match &verdict.outcome {
+    let name = verdict.exercise.bold();
+    let fail = symbols().fail.red().bold();
+    let at = Headline {
+        lead: format!("{fail} {name}"),
+        place: place.dimmed().to_string(),
+        path: display_path,
+    };
+    // The headline names the outcome and the file; the lines below it say what to do.
+    let (headline, advice): (String, Vec<String>) = match &verdict.outcome {
         Outcome::Passed => {
-            let n = verdict.tests.len();
-            let _ = writeln!(
-                out,
-                "{} {} passed ({n} test{})",
-                s.pass.green().bold(),
-                verdict.exercise.bold(),
-                plural(n)
-            );
-            for test in &verdict.tests {
-                let _ = writeln!(out, "  {} {}", s.pass.green(), test.name);
-            }
+            passed(&mut out, verdict);
+            (String::new(), Vec::new())
         }
-        Outcome::TestsFailed { failed, total } => {
-            let _ = writeln!(
-                out,
-                "{} {}: {failed} of {total} test{} failed  {}",
-                s.fail.red().bold(),
-                verdict.exercise.bold(),
+        Outcome::CompileError(error) => {
+            compile_error(&mut out, verdict, error, &place);
+            (String::new(), Vec::new())
+        }
+        Outcome::CouldNotRun { reason } => (
+            format!("{fail} could not run {name}: {}", neutralise(reason)),
+            vec!["`iolings doctor` checks the interpreter and the sandbox.".into()],
+        ),
+        Outcome::TestsFailed { failed, total } => (
+            format!(
+                "{}: {failed} of {total} test{} failed  {}",
+                at.lead,
                 plural(*total),
-                place.dimmed()
-            );
+                at.place
+            ),
             if *total == 0 {
-                let _ = writeln!(
-                    out,
-                    "  No tests were found: the file must define functions named test_..."
-                );
-            }
-            tests(&mut out, &verdict.tests, display_path);
-        }
-        Outcome::CompileError(error) => compile_error(&mut out, verdict, error, &place),
-        Outcome::Crashed(crash) => {
-            match (&crash.exception, &crash.signal) {
-                (Some(exception), _) => {
-                    let _ = writeln!(
-                        out,
-                        "{} {} crashed while loading, before any test ran  {}",
-                        s.fail.red().bold(),
-                        verdict.exercise.bold(),
-                        place.dimmed()
-                    );
-                    exception_block(&mut out, exception, display_path, "  ");
-                    let _ = writeln!(out, "  Code at the top level of the file runs on import: fix the error above first.");
-                }
-                (None, signal) => {
-                    let signal = signal.as_deref().unwrap_or("a signal");
-                    let during = crash
-                        .during
-                        .as_deref()
-                        .map(|t| format!(" during {t}"))
-                        .unwrap_or_default();
-                    let _ = writeln!(
-                        out,
-                        "{} {}: the Python process was killed by {signal}{during}  {}",
-                        s.fail.red().bold(),
-                        verdict.exercise.bold(),
-                        place.dimmed()
-                    );
-                    let _ = writeln!(out, "  Python itself died (not an exception): a crash in C code (ctypes?), or the process was killed.");
-                }
-            }
-            tests(&mut out, &verdict.tests, display_path);
-        }
+                vec!["No tests were found: the file must define functions named test_...".into()]
+            } else {
+                Vec::new()
+            },
+        ),
+        Outcome::Crashed(crash) => crashed(crash, &at),
         Outcome::TimedOut {
             limit_secs,
             cpu_limit,
             during,
             stuck_at,
-        } => {
-            let when = during
-                .as_deref()
-                .map(|t| format!(" during {t}"))
-                .unwrap_or_default();
-            let what = if *cpu_limit {
-                format!("used more than {limit_secs} s of CPU time")
-            } else {
-                format!("did not finish within {limit_secs} s")
-            };
-            let _ = writeln!(
-                out,
-                "{} {} {what}{when}  {}",
-                s.fail.red().bold(),
-                verdict.exercise.bold(),
-                place.dimmed()
-            );
-            if !stuck_at.is_empty() {
-                let _ = writeln!(out, "  It was here when it was stopped:");
-                frames(&mut out, stuck_at, display_path, "    ");
-            }
-            let _ = writeln!(out, "  Look for a loop that never ends, or code waiting for input that never comes (stdin is empty).");
-            let _ = writeln!(out, "  The run and every process it started were stopped.");
-            tests(&mut out, &verdict.tests, display_path);
-        }
+        } => timed_out(&at, *limit_secs, *cpu_limit, during, stuck_at),
         Outcome::ExitedEarly {
             code,
             during,
             system_exit,
             traceback,
-        } => {
-            let code = code.map(|c| format!(" with code {c}")).unwrap_or_default();
-            let during = match during.as_deref() {
-                Some("import") | None => "while the file was loading".to_string(),
-                Some(test) => format!("during {test}"),
-            };
-            let how = if *system_exit {
-                "sys.exit() (SystemExit) was called"
-            } else {
-                "the Python process ended"
-            };
-            let _ = writeln!(
-                out,
-                "{} {}: {how}{code} {during}, before the tests finished  {}",
-                s.fail.red().bold(),
-                verdict.exercise.bold(),
-                place.dimmed()
-            );
-            frames(&mut out, traceback, display_path, "  ");
-            let _ = writeln!(
-                out,
-                "  A run that ends before every test has reported never counts as a pass."
-            );
-            if !system_exit {
-                let _ = writeln!(out, "  Something called os._exit(), closed the harness's pipe, or killed the interpreter.");
-            } else {
-                let _ = writeln!(
-                    out,
-                    "  Functions should return or raise, not exit the interpreter."
-                );
-            }
-            tests(&mut out, &verdict.tests, display_path);
+        } => exited_early(&at, *code, during, *system_exit, traceback),
+    };
+    if !headline.is_empty() {
+        let _ = writeln!(out, "{headline}");
+        for line in advice {
+            let _ = writeln!(out, "  {line}");
         }
-        Outcome::CouldNotRun { reason } => {
-            let _ = writeln!(
-                out,
-                "{} could not run {}: {}",
-                s.fail.red().bold(),
-                verdict.exercise.bold(),
-                neutralise(reason)
-            );
-            let _ = writeln!(
-                out,
-                "  `iolings doctor` checks the interpreter and the sandbox."
-            );
-        }
+        tests(&mut out, &verdict.tests, display_path);
     }
     process_output(
         &mut out,
@@ -179,6 +87,126 @@ pub fn render(verdict: &Verdict, file: &Path, display_path: &str) -> String {
         &verdict.stderr,
     );
     out
+}
+
+fn passed(out: &mut String, verdict: &Verdict) {
+    let s = symbols();
+    let n = verdict.tests.len();
+    let _ = writeln!(
+        out,
+        "{} {} passed ({n} test{})",
+        s.pass.green().bold(),
+        verdict.exercise.bold(),
+        plural(n)
+    );
+    for test in &verdict.tests {
+        let _ = writeln!(out, "  {} {}", s.pass.green(), test.name);
+    }
+}
+
+/// What every headline about a failed run starts and ends with.
+struct Headline<'a> {
+    /// The mark and the exercise's name.
+    lead: String,
+    /// The file, as a (dimmed) link.
+    place: String,
+    /// The file's display path, for frames.
+    path: &'a str,
+}
+
+fn crashed(crash: &Crash, at: &Headline) -> (String, Vec<String>) {
+    let (lead, place, path) = (&at.lead, &at.place, at.path);
+    match &crash.exception {
+        Some(exception) => {
+            let mut advice = frame_lines(&exception.traceback, path, "");
+            let mut message = String::new();
+            self::message(&mut message, exception, "");
+            advice.extend(message.lines().map(str::to_string));
+            advice.push(
+                "Code at the top level of the file runs on import: fix the error above first."
+                    .into(),
+            );
+            (
+                format!(
+                    "{lead} crashed while loading, before any test ran  {}",
+                    place
+                ),
+                advice,
+            )
+        }
+        None => {
+            let signal = crash.signal.as_deref().unwrap_or("a signal");
+            (
+                format!("{lead}: the Python process was killed by {signal}{}  {}", during_test(&crash.during), place),
+                vec!["Python itself died (not an exception): a crash in C code (ctypes?), or the process was killed.".into()],
+            )
+        }
+    }
+}
+
+fn timed_out(
+    at: &Headline,
+    limit_secs: u64,
+    cpu_limit: bool,
+    during: &Option<String>,
+    stuck_at: &[Frame],
+) -> (String, Vec<String>) {
+    let what = if cpu_limit {
+        format!("used more than {limit_secs} s of CPU time")
+    } else {
+        format!("did not finish within {limit_secs} s")
+    };
+    let mut advice = Vec::new();
+    if !stuck_at.is_empty() {
+        advice.push("It was here when it was stopped:".to_string());
+        advice.extend(frame_lines(stuck_at, at.path, "  "));
+    }
+    advice.push("Look for a loop that never ends, or code waiting for input that never comes (stdin is empty).".into());
+    advice.push("The run and every process it started were stopped.".into());
+    (
+        format!("{} {what}{}  {}", at.lead, during_test(during), at.place),
+        advice,
+    )
+}
+
+fn exited_early(
+    at: &Headline,
+    code: Option<i32>,
+    during: &Option<String>,
+    system_exit: bool,
+    traceback: &[Frame],
+) -> (String, Vec<String>) {
+    let code = code.map(|c| format!(" with code {c}")).unwrap_or_default();
+    let during = match during.as_deref() {
+        Some("import") | None => "while the file was loading".to_string(),
+        Some(test) => format!("during {test}"),
+    };
+    let how = if system_exit {
+        "sys.exit() (SystemExit) was called"
+    } else {
+        "the Python process ended"
+    };
+    let mut advice = frame_lines(traceback, at.path, "");
+    advice.push("A run that ends before every test has reported never counts as a pass.".into());
+    advice.push(if system_exit {
+        "Functions should return or raise, not exit the interpreter.".into()
+    } else {
+        "Something called os._exit(), closed the harness's pipe, or killed the interpreter.".into()
+    });
+    (
+        format!(
+            "{}: {how}{code} {during}, before the tests finished  {}",
+            at.lead, at.place
+        ),
+        advice,
+    )
+}
+
+fn during_test(during: &Option<String>) -> String {
+    during
+        .as_deref()
+        .map(|t| format!(" during {t}"))
+        .unwrap_or_default()
 }
 
 fn plural(n: usize) -> &'static str {
@@ -374,21 +402,27 @@ fn comparison(out: &mut String, a: &Assertion, indent: &str) {
     }
 }
 
-fn exception_block(out: &mut String, e: &Exception, path: &str, indent: &str) {
-    frames(out, &e.traceback, path, indent);
-    message(out, e, indent);
+fn frames(out: &mut String, frames: &[Frame], path: &str, indent: &str) {
+    for line in frame_lines(frames, path, indent) {
+        let _ = writeln!(out, "{line}");
+    }
 }
 
-fn frames(out: &mut String, frames: &[Frame], path: &str, indent: &str) {
-    for frame in frames {
-        let _ = writeln!(
-            out,
-            "{indent}{} {}",
-            format!("{path}:{}", frame.line).dimmed(),
-            format!("in {}", frame.func).dimmed()
-        );
-        let _ = writeln!(out, "{indent}  {}", neutralise(frame.code.trim()));
-    }
+/// Two lines per frame: where (file:line in function), then the code, indented.
+fn frame_lines(frames: &[Frame], path: &str, indent: &str) -> Vec<String> {
+    frames
+        .iter()
+        .flat_map(|frame| {
+            [
+                format!(
+                    "{indent}{} {}",
+                    format!("{path}:{}", frame.line).dimmed(),
+                    format!("in {}", frame.func).dimmed()
+                ),
+                format!("{indent}  {}", neutralise(frame.code.trim())),
+            ]
+        })
+        .collect()
 }
 
 fn process_output(out: &mut String, label: &str, captured: &Captured) {
