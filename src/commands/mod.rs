@@ -143,8 +143,3 @@ pub fn confirm(question: &str) -> anyhow::Result<bool> {
 pub fn stdout_is_tty() -> bool {
     std::io::stdout().is_terminal()
 }
-
-/// Display form of a workbook path (relative to the workbook root).
-pub fn display(path: &std::path::Path) -> String {
-    path.display().to_string()
-}

@@ -43,7 +43,7 @@ pub fn run(g: &GlobalArgs, name: Option<&str>, json: bool) -> anyhow::Result<u8>
         progress.save_or_warn();
         return Ok(exit::for_outcome(&verdict.outcome));
     }
-    let display = super::display(&exercise.relative_path());
+    let display = exercise.relative_path().display().to_string();
     print!("{}", render::verdict::render(&verdict, &file, &display));
     match (&verdict.outcome, next) {
         (Outcome::Passed, Some(next)) => println!(
