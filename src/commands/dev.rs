@@ -12,7 +12,7 @@ use crate::render::symbols;
 use crate::runner::pool::{self, Job};
 use crate::runner::process;
 use crate::runner::verdict::{Outcome, TestStatus, Verdict};
-use crate::workbook::{Exercise, Workbook};
+use crate::workbook::{embedded, Exercise, Workbook};
 
 /// What one checked file must do.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -82,6 +82,7 @@ pub fn check(g: &GlobalArgs, jobs: Option<usize>, mistakes: Option<&Path>) -> an
         }
     }
     let s = symbols();
+    stale_embedded_copy(&workbook);
     if problems.is_empty() {
         println!("{} {} exercises checked ({} runs): every shipped exercise fails, every solution passes{}", s.pass.green().bold(), workbook.exercises.len(), checks.len(), if mistakes.is_some() { ", every mistake fails with its lesson" } else { "" });
         Ok(0)
@@ -187,6 +188,31 @@ fn first_failure(verdict: &Verdict) -> String {
             Outcome::CouldNotRun { reason } => reason.clone(),
             other => other.label().to_string(),
         },
+    }
+}
+
+/// `init`, `reset` and `solution` use the copy built into the binary, taken when it was
+/// compiled (on purpose: rebuilding must never capture a learner's edits as "shipped").
+/// Tell the instructor when that copy no longer matches the files here.
+fn stale_embedded_copy(workbook: &Workbook) {
+    let stale = workbook
+        .exercises
+        .iter()
+        .flat_map(|e| [e.relative_path(), e.relative_solution()])
+        .filter(|rel| {
+            // Files the binary does not carry belong to another workbook: nothing to compare.
+            embedded::file(rel).is_some_and(|built_in| {
+                std::fs::read(workbook.root.join(rel)).ok().as_deref() != Some(built_in)
+            })
+        })
+        .count();
+    if stale > 0 {
+        println!(
+            "{} {stale} exercise or solution file{} differ from the copy built into this iolings; \
+             `touch src/workbook/embedded.rs` and rebuild so that init, reset and solution use them",
+            "note:".yellow().bold(),
+            if stale == 1 { "" } else { "s" }
+        );
     }
 }
 
