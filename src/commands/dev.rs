@@ -208,10 +208,10 @@ fn stale_embedded_copy(workbook: &Workbook) {
         .count();
     if stale > 0 {
         println!(
-            "{} {stale} exercise or solution file{} differ from the copy built into this iolings; \
+            "{} {stale} exercise or solution file{} from the copy built into this iolings; \
              `touch src/workbook/embedded.rs` and rebuild so that init, reset and solution use them",
             "note:".yellow().bold(),
-            if stale == 1 { "" } else { "s" }
+            if stale == 1 { " differs" } else { "s differ" }
         );
     }
 }
