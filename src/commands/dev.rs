@@ -55,6 +55,16 @@ pub fn check(g: &GlobalArgs, jobs: Option<usize>, mistakes: Option<&Path>) -> an
             needle: None,
         });
     }
+    for e in &workbook.exercises {
+        let shipped = std::fs::read_to_string(workbook.exercise_path(e)).unwrap_or_default();
+        let solved = std::fs::read_to_string(workbook.solution_path(e)).unwrap_or_default();
+        if let Some(drift) = tests_drift(&shipped, &solved) {
+            problems.push(format!(
+                "{}: {drift} differ from the exercise's; a solution must pass the very tests the learner gets",
+                e.relative_solution().display()
+            ));
+        }
+    }
     if let Some(dir) = mistakes {
         let (found, missing) = mistake_checks(&workbook, dir);
         problems.extend(missing);
@@ -310,6 +320,54 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// The test functions and TestCase classes of a file, by name: top-level blocks from a
+/// `def test...` / `class ...(...TestCase)` line to the next top-level statement.
+fn test_blocks(source: &str) -> std::collections::BTreeMap<String, String> {
+    let mut blocks = std::collections::BTreeMap::new();
+    let mut current: Option<(String, String)> = None;
+    for line in source.lines() {
+        let top_level = !line.is_empty() && !line.starts_with([' ', '\t', '#']);
+        if top_level {
+            if let Some((name, body)) = current.take() {
+                blocks.insert(name, body.trim_end().to_string());
+            }
+            let head = line.strip_prefix("async ").unwrap_or(line);
+            let name = head
+                .strip_prefix("def test")
+                .map(|rest| format!("test{}", rest.split('(').next().unwrap_or("")))
+                .or_else(|| {
+                    // unittest classes; other classes are the learner's code.
+                    head.strip_prefix("class ")
+                        .filter(|rest| rest.contains("TestCase"))
+                        .map(|rest| rest.split(['(', ':']).next().unwrap_or("").to_string())
+                });
+            current = name.map(|n| (n, String::new()));
+        }
+        if let Some((_, body)) = current.as_mut() {
+            body.push_str(line);
+            body.push('\n');
+        }
+    }
+    if let Some((name, body)) = current {
+        blocks.insert(name, body.trim_end().to_string());
+    }
+    blocks
+}
+
+/// Which tests of `copy` differ from those of `original` (a copy must test the same way).
+fn tests_drift(original: &str, copy: &str) -> Option<String> {
+    let (a, b) = (test_blocks(original), test_blocks(copy));
+    let differing: Vec<&String> = a
+        .keys()
+        .chain(b.keys().filter(|k| !a.contains_key(*k)))
+        .filter(|k| a.get(*k) != b.get(*k))
+        .collect();
+    (!differing.is_empty()).then(|| {
+        let names: Vec<&str> = differing.iter().map(|s| s.as_str()).collect();
+        format!("its tests ({})", names.join(", "))
+    })
+}
+
 /// `<dir>/<lesson>/<exercise>/<label>.py`: each a wrong solution, with `# expect: text`.
 fn mistake_checks<'w>(workbook: &'w Workbook, dir: &Path) -> (Vec<Check<'w>>, Vec<String>) {
     let mut checks = Vec::new();
@@ -328,8 +386,15 @@ fn mistake_checks<'w>(workbook: &'w Workbook, dir: &Path) -> (Vec<Check<'w>>, Ve
                 exercise.name
             ));
         }
+        let shipped = std::fs::read_to_string(workbook.exercise_path(exercise)).unwrap_or_default();
         for file in files {
             let text = std::fs::read_to_string(&file).unwrap_or_default();
+            if let Some(drift) = tests_drift(&shipped, &text) {
+                problems.push(format!(
+                    "{}: {drift} differ from the exercise's; copy its tests again",
+                    file.display()
+                ));
+            }
             let needle = text
                 .lines()
                 .find_map(|l| l.trim().strip_prefix("# expect:"))
@@ -352,4 +417,23 @@ fn mistake_checks<'w>(workbook: &'w Workbook, dir: &Path) -> (Vec<Check<'w>>, Ve
         }
     }
     (checks, problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changed_tests_are_drift_but_changed_code_is_not() {
+        let original = "def solve():\n    return 1\n\n\ndef test_one():\n    assert solve() == 1\n\n\nclass T(unittest.TestCase):\n    def test_x(self):\n        pass\n";
+        let other_code = original.replace("return 1", "return 2");
+        assert_eq!(tests_drift(original, &other_code), None);
+        let other_test = original.replace("== 1", "== 2");
+        assert_eq!(
+            tests_drift(original, &other_test),
+            Some("its tests (test_one)".into())
+        );
+        let missing = original.replace("def test_one", "def helper");
+        assert!(tests_drift(original, &missing).is_some_and(|d| d.contains("test_one")));
+    }
 }
