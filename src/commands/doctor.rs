@@ -100,7 +100,12 @@ pub fn doctor(g: &GlobalArgs) -> anyhow::Result<u8> {
             line(false, "subreaper unavailable: a daemonised child of a learner's program could outlive its run");
         }
         if let Ok(w) = &workbook {
-            let outside = w.root.join(STATE_DIR).join("doctor-probe.txt");
+            let outside = w
+                .root
+                .canonicalize()
+                .unwrap_or_else(|_| w.root.clone())
+                .join(STATE_DIR)
+                .join("doctor-probe.txt");
             let _ = std::fs::create_dir_all(w.root.join(STATE_DIR));
             match runner.self_test(&outside) {
                 Ok(t) => {

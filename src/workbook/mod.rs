@@ -4,7 +4,6 @@ pub mod embedded;
 pub mod info;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fmt;
 use std::path::{Component, Path, PathBuf};
 
 use crate::runner::sandbox::Fixture;
@@ -530,10 +529,4 @@ fn is_lesson_dir(dir: &str) -> bool {
         && b[1].is_ascii_digit()
         && b[2] == b'_'
         && is_valid_name(&dir[3..])
-}
-
-impl fmt::Display for Exercise {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.name)
-    }
 }
