@@ -33,7 +33,7 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
     /// Python interpreter to use (default: $IOLINGS_PYTHON, then python3, then python)
     #[arg(long, global = true, value_name = "PATH")]
@@ -72,6 +72,9 @@ pub enum Command {
         /// Print the verdict as JSON instead of for a person
         #[arg(long)]
         json: bool,
+        /// Run your code against the tests as shipped, not the tests in your file
+        #[arg(long)]
+        pristine_tests: bool,
     },
     /// Show the next hint (each call reveals one more)
     #[command(after_help = "Examples:\n  iolings hint\n  iolings hint reading2 --all")]
@@ -95,14 +98,22 @@ pub enum Command {
         /// Worker threads (default: the number of cores)
         #[arg(long, short)]
         jobs: Option<usize>,
+        /// Grade each exercise's code against the tests as shipped (for graders)
+        #[arg(long)]
+        pristine_tests: bool,
     },
     /// Restore an exercise as shipped (your version is kept in .iolings/backups/)
-    #[command(after_help = "Example:\n  iolings reset reading1 --yes")]
+    #[command(
+        after_help = "Examples:\n  iolings reset reading1 --yes\n  iolings reset --tests reading1"
+    )]
     Reset {
         name: String,
         /// Do not ask for confirmation
         #[arg(long, short)]
         yes: bool,
+        /// Restore only the tests section; your code above it is kept
+        #[arg(long)]
+        tests: bool,
     },
     /// Show the solution of an exercise you have passed
     Solution {
@@ -145,7 +156,24 @@ pub enum DevCommand {
         /// Also check the typical wrong solutions in DIR/<lesson>/<exercise>/<label>.py
         #[arg(long, value_name = "DIR")]
         mistakes: Option<PathBuf>,
+        /// Also check other correct solutions in DIR/<lesson>/<exercise>/<label>.py (must pass)
+        #[arg(long, value_name = "DIR")]
+        alternatives: Option<PathBuf>,
+        /// Check the copy built into this iolings instead of the files in the folder
+        #[arg(long)]
+        shipped: bool,
     },
+    /// Record the workbook's files as shipped in workbook.manifest (the build embeds them)
+    Lock {
+        /// Only compare; exit 1 when the manifest does not match the files
+        #[arg(long)]
+        check: bool,
+    },
+    /// Measure each exercise's tests: run mutants of its solution and report the survivors
+    #[command(
+        after_help = "Examples:\n  iolings dev mutate\n  iolings dev mutate reading1 writing4 --json"
+    )]
+    Mutate(MutateArgs),
     /// Scaffold a new exercise, its solution and its info.toml entry
     #[command(after_help = "Example:\n  iolings dev new reading7 --lesson 01_reading_files")]
     New {
@@ -154,4 +182,28 @@ pub enum DevCommand {
         #[arg(long)]
         lesson: String,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct MutateArgs {
+    /// Exercises to measure (default: all)
+    pub names: Vec<String>,
+    /// Worker threads (default: the number of cores)
+    #[arg(long, short)]
+    pub jobs: Option<usize>,
+    /// Machine-readable report
+    #[arg(long)]
+    pub json: bool,
+    /// Lowest share of non-equivalent mutants that must be killed, in percent
+    #[arg(long, default_value_t = 95.0, value_name = "PERCENT")]
+    pub threshold: f64,
+    /// Where equivalent mutants are declared: DIR/<lesson>/<exercise>.toml
+    #[arg(long, value_name = "DIR", default_value = "tests/mutants")]
+    pub equivalents: PathBuf,
+    /// Only these operators (comma-separated; `--list-operators` shows them)
+    #[arg(long, value_delimiter = ',')]
+    pub operators: Vec<String>,
+    /// Print the mutation operators and exit
+    #[arg(long)]
+    pub list_operators: bool,
 }

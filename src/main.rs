@@ -3,6 +3,7 @@
 mod cli;
 pub mod commands;
 mod exit;
+mod invocation;
 mod progress;
 mod render;
 mod runner;

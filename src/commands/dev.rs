@@ -1,6 +1,7 @@
 //! `iolings dev check`: the instructor's consistency check. info.toml is valid, every shipped
 //! exercise fails, every solution passes, no file is orphaned, and (with --mistakes) every
-//! typical wrong solution fails with the message that teaches.
+//! typical wrong solution fails with the message that teaches, and (with --alternatives) every
+//! other correct solution passes. `--shipped` checks the copy built into the binary instead.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -12,7 +13,16 @@ use crate::render::symbols;
 use crate::runner::pool::{self, Job};
 use crate::runner::process;
 use crate::runner::verdict::{Outcome, TestStatus, Verdict};
+use crate::workbook::manifest::{self, MANIFEST_FILE};
 use crate::workbook::{embedded, Exercise, Workbook};
+
+/// What `dev check` is asked to check.
+pub struct CheckOptions {
+    pub jobs: Option<usize>,
+    pub mistakes: Option<PathBuf>,
+    pub alternatives: Option<PathBuf>,
+    pub shipped: bool,
+}
 
 /// What one checked file must do.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -20,6 +30,8 @@ enum Expect {
     /// A shipped exercise: must not pass, and must not fail to compile.
     Fail,
     Pass,
+    /// Another correct solution: must pass.
+    Alternative,
     /// A typical mistake: tests must fail (not crash) and show `expect` somewhere.
     Mistake,
 }
@@ -31,7 +43,16 @@ struct Check<'a> {
     needle: Option<String>,
 }
 
-pub fn check(g: &GlobalArgs, jobs: Option<usize>, mistakes: Option<&Path>) -> anyhow::Result<u8> {
+pub fn check(g: &GlobalArgs, options: &CheckOptions) -> anyhow::Result<u8> {
+    // The built-in copy is checked in a folder of its own: the learner's edits stay out of it.
+    let unpacked = options.shipped.then(embedded::unpack).transpose()?;
+    let g = &GlobalArgs {
+        workbook: unpacked
+            .as_ref()
+            .map_or_else(|| g.workbook.clone(), |d| d.path().to_path_buf()),
+        ..g.clone()
+    };
+    let (jobs, mistakes) = (options.jobs, options.mistakes.as_deref());
     let workbook = super::load_workbook(g)?;
     let runner = super::runner(g, &workbook)?;
     process::install_interrupt_handler();
@@ -70,6 +91,11 @@ pub fn check(g: &GlobalArgs, jobs: Option<usize>, mistakes: Option<&Path>) -> an
         problems.extend(missing);
         checks.extend(found);
     }
+    if let Some(dir) = options.alternatives.as_deref() {
+        let (found, drifted) = alternative_checks(&workbook, dir);
+        problems.extend(drifted);
+        checks.extend(found);
+    }
     let job_list: Vec<Job> = checks.iter().map(|c| c.job.clone()).collect();
     let results = pool::run_all(
         &runner,
@@ -92,9 +118,19 @@ pub fn check(g: &GlobalArgs, jobs: Option<usize>, mistakes: Option<&Path>) -> an
         }
     }
     let s = symbols();
-    stale_embedded_copy(&workbook);
+    if !options.shipped {
+        unlocked_changes(&workbook);
+    }
     if problems.is_empty() {
-        println!("{} {} exercises checked ({} runs): every shipped exercise fails, every solution passes{}", s.pass.green().bold(), workbook.exercises.len(), checks.len(), if mistakes.is_some() { ", every mistake fails with its lesson" } else { "" });
+        println!(
+            "{} {} exercises checked ({} runs{}): every shipped exercise fails, every solution passes{}{}",
+            s.pass.green().bold(),
+            workbook.exercises.len(),
+            checks.len(),
+            if options.shipped { ", the copy built into iolings" } else { "" },
+            if mistakes.is_some() { ", every mistake fails with its lesson" } else { "" },
+            if options.alternatives.is_some() { ", every alternative solution passes" } else { "" }
+        );
         Ok(0)
     } else {
         for p in &problems {
@@ -121,6 +157,11 @@ fn judge(check: &Check, verdict: &Verdict) -> Option<String> {
     match check.expect {
         Expect::Pass if !verdict.passed() => Some(format!(
             "the solution does not pass ({}): {}",
+            outcome.label(),
+            first_failure(verdict)
+        )),
+        Expect::Alternative if !verdict.passed() => Some(format!(
+            "this correct solution does not pass ({}), so the tests reject a right answer: {}",
             outcome.label(),
             first_failure(verdict)
         )),
@@ -201,27 +242,25 @@ fn first_failure(verdict: &Verdict) -> String {
     }
 }
 
-/// `init`, `reset` and `solution` use the copy built into the binary, taken when it was
-/// compiled (on purpose: rebuilding must never capture a learner's edits as "shipped").
-/// Tell the instructor when that copy no longer matches the files here.
-fn stale_embedded_copy(workbook: &Workbook) {
-    let stale = workbook
-        .exercises
-        .iter()
-        .flat_map(|e| [e.relative_path(), e.relative_solution()])
-        .filter(|rel| {
-            // Files the binary does not carry belong to another workbook: nothing to compare.
-            embedded::file(rel).is_some_and(|built_in| {
-                std::fs::read(workbook.root.join(rel)).ok().as_deref() != Some(built_in)
-            })
-        })
-        .count();
-    if stale > 0 {
+/// The build embeds the files `workbook.manifest` records. Tell the author when the files
+/// here differ from it: until `dev lock` records them, init, reset and grading use the old ones.
+fn unlocked_changes(workbook: &Workbook) {
+    let root = &workbook.root;
+    let Ok(text) = std::fs::read_to_string(root.join(MANIFEST_FILE)) else {
+        return; // Not the project's own workbook: nothing is built in from here.
+    };
+    let (Ok(recorded), Ok(current)) = (manifest::parse(&text), super::lock::scan(root)) else {
+        return;
+    };
+    let changes = super::lock::differences(&recorded, &current);
+    if !changes.is_empty() {
         println!(
-            "{} {stale} exercise or solution file{} from the copy built into this iolings; \
-             `touch src/workbook/embedded.rs` and rebuild so that init, reset and solution use them",
+            "{} {} file{} differ from {MANIFEST_FILE} (e.g. {}); if these are your changes as an author, \
+             `iolings dev lock` records them as shipped (then rebuild)",
             "note:".yellow().bold(),
-            if stale == 1 { " differs" } else { "s differ" }
+            changes.len(),
+            if changes.len() == 1 { "" } else { "s" },
+            changes[0].split_whitespace().last().unwrap_or_default()
         );
     }
 }
@@ -413,6 +452,39 @@ fn mistake_checks<'w>(workbook: &'w Workbook, dir: &Path) -> (Vec<Check<'w>>, Ve
                 },
                 expect: Expect::Mistake,
                 needle: Some(needle),
+            });
+        }
+    }
+    (checks, problems)
+}
+
+/// `<dir>/<lesson>/<exercise>/<label>.py`: other correct solutions, each must pass.
+fn alternative_checks<'w>(workbook: &'w Workbook, dir: &Path) -> (Vec<Check<'w>>, Vec<String>) {
+    let mut checks = Vec::new();
+    let mut problems = Vec::new();
+    for exercise in &workbook.exercises {
+        let folder = dir.join(&exercise.lesson_dir).join(&exercise.name);
+        let mut files: Vec<PathBuf> = walk(&folder)
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "py"))
+            .collect();
+        files.sort();
+        let shipped = std::fs::read_to_string(workbook.exercise_path(exercise)).unwrap_or_default();
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap_or_default();
+            if let Some(drift) = tests_drift(&shipped, &text) {
+                problems.push(format!(
+                    "{}: {drift} differ from the exercise's; copy its tests again",
+                    file.display()
+                ));
+            }
+            checks.push(Check {
+                job: Job {
+                    exercise,
+                    source: file,
+                },
+                expect: Expect::Alternative,
+                needle: None,
             });
         }
     }

@@ -20,6 +20,9 @@ pub fn init(dir: &Path) -> anyhow::Result<u8> {
     }
     let files = embedded::write_workbook(dir)?;
     println!("Wrote the workbook ({files} files) to {}.", dir.display());
-    println!("Next: cd {} && iolings", dir.display());
+    println!(
+        "Next: cd {} && iolings   (install it first with `cargo install --path .` from the iolings source if `iolings` is not on your PATH)",
+        dir.display()
+    );
     Ok(0)
 }

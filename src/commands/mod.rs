@@ -6,7 +6,10 @@ mod doctor;
 mod hint;
 mod init;
 mod list;
+mod lock;
+mod mutate;
 mod new;
+mod pristine;
 pub mod reset;
 mod run;
 mod solution;
@@ -56,19 +59,40 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<u8> {
     let g = cli.global;
     match cli.command.unwrap_or(Command::Watch(Default::default())) {
         Command::Watch(args) => crate::watch::start(&g, &args),
-        Command::Run { name, json } => run::run(&g, name.as_deref(), json),
+        Command::Run {
+            name,
+            json,
+            pristine_tests,
+        } => run::run(&g, name.as_deref(), json, pristine_tests),
         Command::Hint { name, all } => hint::hint(&g, name.as_deref(), all),
         Command::List { json } => list::list(&g, json),
-        Command::Verify { format, jobs } => verify::verify(&g, format, jobs),
-        Command::Reset { name, yes } => reset::reset(&g, &name, yes),
+        Command::Verify {
+            format,
+            jobs,
+            pristine_tests,
+        } => verify::verify(&g, format, jobs, pristine_tests),
+        Command::Reset { name, yes, tests } => reset::reset(&g, &name, yes, tests),
         Command::Solution { name, force } => solution::solution(&g, &name, force),
         Command::Doctor => doctor::doctor(&g),
         Command::Init { dir } => init::init(&dir),
         Command::Completions { shell } => completions::completions(shell),
         Command::Dev(DevCommand::New { name, lesson }) => new::new(&g, &name, &lesson),
-        Command::Dev(DevCommand::Check { jobs, mistakes }) => {
-            dev::check(&g, jobs, mistakes.as_deref())
-        }
+        Command::Dev(DevCommand::Check {
+            jobs,
+            mistakes,
+            alternatives,
+            shipped,
+        }) => dev::check(
+            &g,
+            &dev::CheckOptions {
+                jobs,
+                mistakes,
+                alternatives,
+                shipped,
+            },
+        ),
+        Command::Dev(DevCommand::Lock { check }) => lock::lock(&g, check),
+        Command::Dev(DevCommand::Mutate(args)) => mutate::mutate(&g, &args),
     }
 }
 

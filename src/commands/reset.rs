@@ -7,23 +7,30 @@ use anyhow::Context;
 use crate::cli::GlobalArgs;
 use crate::exit;
 use crate::progress::STATE_DIR;
-use crate::workbook::{embedded, Exercise, Workbook};
+use crate::workbook::{embedded, sections, Exercise, Workbook};
 
-pub fn reset(g: &GlobalArgs, name: &str, yes: bool) -> anyhow::Result<u8> {
+pub fn reset(g: &GlobalArgs, name: &str, yes: bool, tests_only: bool) -> anyhow::Result<u8> {
     let (workbook, mut progress) = super::load_with_progress(g)?;
     let exercise = super::pick(&workbook, &progress, Some(name))?.clone();
-    let shipped = embedded::file(&exercise.relative_path()).ok_or_else(|| {
-        super::coded(
-            exit::WORKBOOK_ERROR,
-            format!(
-                "{} is not part of the workbook built into this iolings, so there is no shipped copy to restore; take it from your course's source instead",
-                exercise.relative_path().display()
-            ),
-        )
-    })?;
+    let shipped = embedded::get(&exercise.relative_path())
+        .map_err(|e| super::coded(exit::WORKBOOK_ERROR, e.to_string()))?;
     let path = workbook.exercise_path(&exercise);
     let current = std::fs::read(&path).ok();
-    if current.as_deref() == Some(shipped) {
+    let restored = if tests_only {
+        match with_shipped_tests_only(&exercise, current.as_deref(), shipped)? {
+            Some(bytes) => bytes,
+            None => {
+                println!(
+                    "The tests of {} are already as shipped; nothing to do.",
+                    exercise.relative_path().display()
+                );
+                return Ok(0);
+            }
+        }
+    } else {
+        shipped.to_vec()
+    };
+    if current.as_deref() == Some(restored.as_slice()) {
         println!(
             "{} is already as shipped; nothing to do.",
             exercise.relative_path().display()
@@ -34,7 +41,11 @@ pub fn reset(g: &GlobalArgs, name: &str, yes: bool) -> anyhow::Result<u8> {
         && std::io::IsTerminal::is_terminal(&std::io::stdin())
         && !super::confirm(&format!(
             "Reset {} to the shipped version? Your version is kept as a backup.",
-            exercise.relative_path().display()
+            if tests_only {
+                format!("the tests of {}", exercise.relative_path().display())
+            } else {
+                exercise.relative_path().display().to_string()
+            }
         ))?
     {
         println!("Nothing was changed.");
@@ -44,18 +55,60 @@ pub fn reset(g: &GlobalArgs, name: &str, yes: bool) -> anyhow::Result<u8> {
         Some(bytes) => Some(back_up(&workbook, &exercise, &bytes)?),
         None => None,
     };
-    crate::progress::write_atomically(&path, shipped)
+    crate::progress::write_atomically(&path, &restored)
         .with_context(|| format!("could not write {}", path.display()))?;
     progress.set_done(&exercise.name, false);
     progress.save_or_warn();
-    println!(
-        "Restored {} as shipped.",
-        exercise.relative_path().display()
-    );
+    if tests_only {
+        println!(
+            "Restored the tests of {} as shipped; your code above them is unchanged.",
+            exercise.relative_path().display()
+        );
+    } else {
+        println!(
+            "Restored {} as shipped.",
+            exercise.relative_path().display()
+        );
+    }
     if let Some(backup) = backup {
         println!("Your version was saved as {}", backup.display());
     }
     Ok(0)
+}
+
+/// The learner's file with its tests section replaced by the shipped one; None when the
+/// tests are already as shipped.
+fn with_shipped_tests_only(
+    exercise: &Exercise,
+    current: Option<&[u8]>,
+    shipped: &[u8],
+) -> anyhow::Result<Option<Vec<u8>>> {
+    let shipped = String::from_utf8_lossy(shipped);
+    let Some(current) = current else {
+        return Ok(Some(shipped.into_owned().into_bytes()));
+    };
+    let current = std::str::from_utf8(current).map_err(|_| {
+        super::coded(
+            exit::OTHER_ERROR,
+            format!(
+                "{} is not valid UTF-8, so its tests section cannot be found; fix the file or reset all of it",
+                exercise.relative_path().display()
+            ),
+        )
+    })?;
+    if !sections::tests_differ(current, &shipped) {
+        return Ok(None);
+    }
+    let joined = sections::with_shipped_tests(current, &shipped).ok_or_else(|| {
+        super::coded(
+            exit::WORKBOOK_ERROR,
+            format!(
+                "the shipped {} has no tests marker; reset the whole file instead",
+                exercise.relative_path().display()
+            ),
+        )
+    })?;
+    Ok(Some(joined.into_bytes()))
 }
 
 /// Save `bytes` as `.iolings/backups/<name>-<unix time>[-n].py`; never overwrites a backup.

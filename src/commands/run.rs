@@ -2,11 +2,17 @@
 
 use crate::cli::GlobalArgs;
 use crate::exit;
+use crate::invocation;
 use crate::render;
 use crate::runner::process::{self, Cancel};
 use crate::runner::verdict::Outcome;
 
-pub fn run(g: &GlobalArgs, name: Option<&str>, json: bool) -> anyhow::Result<u8> {
+pub fn run(
+    g: &GlobalArgs,
+    name: Option<&str>,
+    json: bool,
+    pristine_tests: bool,
+) -> anyhow::Result<u8> {
     let (workbook, mut progress) = super::load_with_progress(g)?;
     let exercise = super::pick(&workbook, &progress, name)?.clone();
     let runner = super::runner(g, &workbook)?;
@@ -16,13 +22,29 @@ pub fn run(g: &GlobalArgs, name: Option<&str>, json: bool) -> anyhow::Result<u8>
         return Err(super::coded(
             exit::WORKBOOK_ERROR,
             format!(
-                "{} is missing. Restore the shipped version with `iolings reset {}`.",
+                "{} is missing. Restore the shipped version with `{}`.",
                 exercise.relative_path().display(),
-                exercise.name
+                invocation::with(&format!("reset {}", exercise.name))
             ),
         ));
     }
-    let Some(verdict) = runner.run(&workbook, &exercise, &file, &Cancel::default()) else {
+    let verdict = if pristine_tests {
+        let pristine = super::pristine::Pristine::unpack()?;
+        let shipped = pristine.workbook.find(&exercise.name).map_err(|_| {
+            super::coded(
+                exit::WORKBOOK_ERROR,
+                format!(
+                    "{} is not part of the workbook built into this iolings, so it has no shipped tests to grade with",
+                    exercise.name
+                ),
+            )
+        })?;
+        let source = pristine.source_for(&workbook.root, shipped)?;
+        runner.run(&pristine.workbook, shipped, &source, &Cancel::default())
+    } else {
+        runner.run(&workbook, &exercise, &file, &Cancel::default())
+    };
+    let Some(verdict) = verdict else {
         eprintln!("interrupted: the run was stopped and its sandbox removed");
         return Ok(exit::INTERRUPTED);
     };
@@ -45,11 +67,18 @@ pub fn run(g: &GlobalArgs, name: Option<&str>, json: bool) -> anyhow::Result<u8>
     }
     let display = exercise.relative_path().display().to_string();
     print!("{}", render::verdict::render(&verdict, &file, &display));
+    if !pristine_tests {
+        if let Some(notice) =
+            super::pristine::tests_notice(&workbook, &exercise, invocation::command())
+        {
+            println!("\n{} {notice}", colored::Colorize::yellow("note:"));
+        }
+    }
     match (&verdict.outcome, next) {
         (Outcome::Passed, Some(next)) => println!(
-            "\nNext: {} (`iolings run {}`)",
+            "\nNext: {} (`{}`)",
             next.relative_path().display(),
-            next.name
+            invocation::with(&format!("run {}", next.name))
         ),
         (Outcome::Passed, None) => println!(
             "\nEvery exercise is done. {}",
@@ -57,7 +86,10 @@ pub fn run(g: &GlobalArgs, name: Option<&str>, json: bool) -> anyhow::Result<u8>
         ),
         (Outcome::CouldNotRun { .. }, _) => {}
         _ if progress.hints_shown(&exercise.name) == 0 => {
-            println!("\nStuck? `iolings hint {}` shows a hint.", exercise.name)
+            println!(
+                "\nStuck? `{}` shows a hint.",
+                invocation::with(&format!("hint {}", exercise.name))
+            )
         }
         _ => {}
     }

@@ -10,22 +10,28 @@ pub fn solution(g: &GlobalArgs, name: &str, force: bool) -> anyhow::Result<u8> {
         return Err(super::coded(
             2,
             format!(
-                "{} has not passed yet, so its solution stays hidden. Finish it first (`iolings run {}`), ask for a hint (`iolings hint {}`), or use --force.",
-                exercise.name, exercise.name, exercise.name
+                "{} has not passed yet, so its solution stays hidden. Finish it first (`{}`), ask for a hint (`{}`), or use --force.",
+                exercise.name,
+                crate::invocation::with(&format!("run {}", exercise.name)),
+                crate::invocation::with(&format!("hint {}", exercise.name))
             ),
         ));
     }
-    let path = workbook.solution_path(exercise);
-    let text = match std::fs::read(&path) {
-        Ok(bytes) => bytes,
-        Err(_) => embedded::file(&exercise.relative_solution())
-            .map(<[u8]>::to_vec)
-            .ok_or_else(|| {
+    // The shipped solution first: a solutions/ file in the folder may have been edited.
+    let builtin = embedded::is_builtin_workbook(&workbook.root)
+        .then(|| embedded::file(&exercise.relative_solution()))
+        .flatten();
+    let text = match builtin {
+        Some(bytes) => bytes.to_vec(),
+        None => {
+            let path = workbook.solution_path(exercise);
+            std::fs::read(&path).map_err(|_| {
                 super::coded(
                     3,
                     format!("{} is missing", exercise.relative_solution().display()),
                 )
-            })?,
+            })?
+        }
     };
     println!("# {}", exercise.relative_solution().display());
     print!(

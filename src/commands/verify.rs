@@ -21,12 +21,35 @@ struct Summary<'a> {
     exercises: Vec<&'a Verdict>,
 }
 
-pub fn verify(g: &GlobalArgs, format: Format, jobs: Option<usize>) -> anyhow::Result<u8> {
+pub fn verify(
+    g: &GlobalArgs,
+    format: Format,
+    jobs: Option<usize>,
+    pristine_tests: bool,
+) -> anyhow::Result<u8> {
     let (workbook, mut progress) = super::load_with_progress(g)?;
     let runner = super::runner(g, &workbook)?;
     process::install_interrupt_handler();
     let started = std::time::Instant::now();
-    let job_list = Job::all(&workbook);
+    // Graders run the learner's code against the shipped info.toml, fixtures and tests.
+    let pristine = pristine_tests
+        .then(super::pristine::Pristine::unpack)
+        .transpose()?;
+    let graded = pristine.as_ref().map_or(&workbook, |p| &p.workbook);
+    let job_list = match &pristine {
+        Some(p) => p
+            .workbook
+            .exercises
+            .iter()
+            .map(|e| {
+                Ok(Job {
+                    exercise: e,
+                    source: p.source_for(&workbook.root, e)?,
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?,
+        None => Job::all(&workbook),
+    };
     let show_progress = format == Format::Human && std::io::stderr().is_terminal();
     let report = |done: usize, total: usize| {
         if show_progress {
@@ -36,7 +59,7 @@ pub fn verify(g: &GlobalArgs, format: Format, jobs: Option<usize>) -> anyhow::Re
     };
     let results = pool::run_all(
         &runner,
-        &workbook,
+        graded,
         &job_list,
         jobs.unwrap_or_else(pool::default_jobs),
         &process::Cancel::default(),
@@ -56,7 +79,7 @@ pub fn verify(g: &GlobalArgs, format: Format, jobs: Option<usize>) -> anyhow::Re
     let passed = verdicts.iter().filter(|v| v.passed()).count();
     let elapsed = started.elapsed().as_millis() as u64;
     match format {
-        Format::Human => human(&workbook, &verdicts, elapsed),
+        Format::Human => human(graded, &verdicts, elapsed),
         Format::Json => println!(
             "{}",
             serde_json::to_string_pretty(&Summary {
@@ -66,7 +89,7 @@ pub fn verify(g: &GlobalArgs, format: Format, jobs: Option<usize>) -> anyhow::Re
                 exercises: verdicts.iter().collect(),
             })?
         ),
-        Format::Junit => print!("{}", junit(&workbook, &verdicts, elapsed)),
+        Format::Junit => print!("{}", junit(graded, &verdicts, elapsed)),
     }
     progress.save_or_warn();
     Ok(if passed == verdicts.len() {

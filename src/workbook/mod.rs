@@ -2,6 +2,8 @@
 
 pub mod embedded;
 pub mod info;
+pub mod manifest;
+pub mod sections;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
