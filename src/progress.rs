@@ -152,9 +152,10 @@ fn set_aside(path: &Path, why: &str) -> String {
     let result = claimed.unwrap_or_else(|| Err(std::io::Error::other("no free name")));
     match result {
         Ok(aside) => format!(
-            "the progress file {} was unreadable ({why}); it was kept as {} and progress starts afresh. `iolings verify` marks the exercises you have already solved as done again.",
+            "the progress file {} was unreadable ({why}); it was kept as {} and progress starts afresh. `{}` marks the exercises you have already solved as done again.",
             path.display(),
-            aside.display()
+            aside.display(),
+            crate::invocation::with("verify")
         ),
         Err(e) => format!(
             "the progress file {} was unreadable ({why}) and could not be moved aside ({e}); progress starts afresh",

@@ -1,7 +1,8 @@
-//! The curriculum check: `iolings dev check --mistakes tests/mistakes` on the real workbook at
-//! the repository root. Every shipped exercise must fail its tests, every solution must pass,
-//! no file may be orphaned, and every typical mistake under tests/mistakes must fail with the
-//! teaching message its `# expect:` line names.
+//! The curriculum check: `iolings dev check --shipped` on the workbook built into the binary
+//! (the committed files, whatever the working tree holds). Every shipped exercise must fail
+//! its tests, every solution must pass, no file may be orphaned, every typical mistake under
+//! tests/mistakes must fail with the teaching message its `# expect:` line names, and every
+//! other correct solution under tests/alternatives must pass.
 
 use std::path::Path;
 use std::process::Command;
@@ -10,10 +11,18 @@ use std::process::Command;
 fn every_exercise_fails_every_solution_passes_every_mistake_teaches() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let output = Command::new(env!("CARGO_BIN_EXE_iolings"))
-        .arg("--workbook")
-        .arg(repo)
-        .args(["--color", "never", "dev", "check", "--mistakes"])
+        .args([
+            "--color",
+            "never",
+            "dev",
+            "check",
+            "--shipped",
+            "--mistakes",
+        ])
         .arg(repo.join("tests/mistakes"))
+        .arg("--alternatives")
+        .arg(repo.join("tests/alternatives"))
+        .current_dir(repo)
         .env_remove("IOLINGS_PYTHON")
         .output()
         .expect("iolings starts");
@@ -24,8 +33,14 @@ fn every_exercise_fails_every_solution_passes_every_mistake_teaches() {
         "the curriculum check failed ({})\n--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}",
         output.status
     );
-    assert!(
-        stdout.contains("every mistake fails with its lesson"),
-        "the check ran without the mistakes\n{stdout}\n{stderr}"
-    );
+    for claim in [
+        "every mistake fails with its lesson",
+        "every alternative solution passes",
+        "the copy built into iolings",
+    ] {
+        assert!(
+            stdout.contains(claim),
+            "the check did not cover: {claim}\n{stdout}\n{stderr}"
+        );
+    }
 }

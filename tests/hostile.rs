@@ -81,6 +81,8 @@ struct Lab {
     /// A folder outside the sandbox that no run may change; also iolings's cwd.
     canary: PathBuf,
     before: Snapshot,
+    /// The iolings to run: cargo's build, or a copy another user can reach.
+    binary: PathBuf,
 }
 
 impl Lab {
@@ -118,12 +120,29 @@ impl Lab {
             tmp,
             canary,
             before,
+            binary: assert_cmd::cargo::cargo_bin("iolings"),
         }
+    }
+
+    /// Run a copy of iolings kept inside the lab: the build may sit in a private folder
+    /// (`mktemp -d`, a 0700 home) that another user cannot enter.
+    fn use_own_binary(&mut self) {
+        let copy = self.root.join("iolings");
+        fs::copy(&self.binary, &copy).expect("could not copy iolings into the lab");
+        self.binary = copy;
+    }
+
+    /// Whether a user who owns nothing above the lab can still reach it.
+    fn reachable_by_others(&self) -> bool {
+        self.root
+            .ancestors()
+            .skip(1)
+            .all(|dir| fs::metadata(dir).is_ok_and(|m| m.permissions().mode() & 0o001 != 0))
     }
 
     /// `iolings --workbook COPY run NAME [--json]`, cwd = the canary, TMPDIR = ours.
     fn command(&self, name: &str, json: bool) -> StdCommand {
-        let mut command = StdCommand::new(assert_cmd::cargo::cargo_bin("iolings"));
+        let mut command = StdCommand::new(&self.binary);
         command
             .arg("--workbook")
             .arg(&self.workbook)
@@ -850,7 +869,7 @@ fn set_nofile(command: &mut StdCommand, soft: u64) {
 
 #[test]
 fn locked_folders_inside_the_sandbox_are_removed_for_an_unprivileged_user() {
-    let lab = Lab::new();
+    let mut lab = Lab::new();
     // SAFETY: geteuid has no preconditions.
     let root = unsafe { libc::geteuid() } == 0;
     let run = if root {
@@ -858,6 +877,14 @@ fn locked_folders_inside_the_sandbox_are_removed_for_an_unprivileged_user() {
             eprintln!("skipped: no Python the user nobody can run");
             return;
         };
+        if !lab.reachable_by_others() {
+            eprintln!(
+                "skipped: the user nobody cannot enter {} (a private TMPDIR)",
+                lab.root.display()
+            );
+            return;
+        }
+        lab.use_own_binary();
         lab.give_to(65534, 65534);
         lab.run_with("locked_dirs", true, DEFAULT_TIMEOUT, |c| {
             c.arg("--python").arg(&python).uid(65534).gid(65534);

@@ -461,6 +461,7 @@ fn no_tty(args: &[&str]) -> (i32, String) {
         .current_dir(&wb.root)
         .env("LC_ALL", "C.UTF-8")
         .env("NO_COLOR", "1")
+        .env_remove("CARGO_PKG_NAME")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

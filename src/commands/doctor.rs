@@ -154,7 +154,10 @@ pub fn doctor(g: &GlobalArgs) -> anyhow::Result<u8> {
             Ok(v) => line(true, &format!("inotify {name} = {}", v.trim())),
             Err(_) => line(
                 true,
-                &format!("inotify {name}: not available here (use `iolings watch --poll`)"),
+                &format!(
+                    "inotify {name}: not available here (use `{}`)",
+                    crate::invocation::with("watch --poll")
+                ),
             ),
         }
     }

@@ -96,6 +96,8 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<u8> {
     }
 }
 
+pub use pristine::tests_notice;
+
 pub fn load_workbook(g: &GlobalArgs) -> anyhow::Result<Workbook> {
     Ok(Workbook::load(&g.workbook)?)
 }
@@ -133,8 +135,9 @@ fn warn_once_without_landlock(workbook: &Workbook) {
     }
     eprintln!(
         "{} this system has no Landlock, so a run cannot be stopped from writing outside its sandbox; \
-         everything else is still protected. `iolings doctor` has the details.",
-        colored::Colorize::yellow("note:")
+         everything else is still protected. `{}` has the details.",
+        colored::Colorize::yellow("note:"),
+        crate::invocation::with("doctor")
     );
     let _ = std::fs::create_dir_all(marker.parent().unwrap_or(&workbook.root));
     let _ = std::fs::write(marker, b"");

@@ -122,17 +122,20 @@ pub fn mutate(g: &GlobalArgs, args: &MutateArgs) -> anyhow::Result<u8> {
         return Ok(crate::exit::INTERRUPTED);
     }
     let mut limited: Vec<Exercise> = Vec::new();
+    let mut broken: Vec<Report> = Vec::new();
     for (exercise, verdict) in selected.iter().zip(&baselines) {
         let verdict = verdict.as_ref().context("the solution run was cancelled")?;
         if !verdict.passed() {
-            return Err(super::coded(
-                1,
+            // Its mutants would prove nothing; the other exercises are still measured.
+            broken.push(Report::broken(
+                exercise,
                 format!(
                     "{} does not pass ({}), so its mutants would prove nothing; `iolings dev check` says why",
                     exercise.relative_solution().display(),
                     verdict.outcome.label()
                 ),
             ));
+            continue;
         }
         let mut quick = (*exercise).clone();
         // A mutant that loops forever should cost seconds, not the exercise's full limit.
@@ -196,6 +199,9 @@ pub fn mutate(g: &GlobalArgs, args: &MutateArgs) -> anyhow::Result<u8> {
         let declared = declarations(&workbook, &args.equivalents, exercise)?;
         reports.push(judge(exercise, results, declared, args.threshold));
     }
+    reports.extend(broken);
+    let order = |r: &Report| workbook.index_of(&r.exercise).unwrap_or(usize::MAX);
+    reports.sort_by_key(order);
     let total: usize = reports.iter().map(|r| r.total).sum();
     let killed: usize = reports.iter().map(|r| r.killed).sum();
     let summary = Summary {
@@ -217,6 +223,22 @@ pub fn mutate(g: &GlobalArgs, args: &MutateArgs) -> anyhow::Result<u8> {
         .iter()
         .all(|r| r.passed && r.problems.is_empty());
     Ok(if all_pass { 0 } else { 1 })
+}
+
+impl Report {
+    fn broken(exercise: &Exercise, problem: String) -> Self {
+        Report {
+            exercise: exercise.name.clone(),
+            lesson: exercise.lesson_dir.clone(),
+            total: 0,
+            killed: 0,
+            equivalent: 0,
+            score: 0.0,
+            passed: false,
+            survivors: Vec::new(),
+            problems: vec![problem],
+        }
+    }
 }
 
 fn select<'w>(workbook: &'w Workbook, names: &[String]) -> anyhow::Result<Vec<&'w Exercise>> {

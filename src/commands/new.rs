@@ -7,6 +7,7 @@ use anyhow::Context;
 
 use crate::cli::GlobalArgs;
 use crate::workbook::info::RawInfo;
+use crate::workbook::manifest::MANIFEST_FILE;
 use crate::workbook::{Workbook, INFO_FILE};
 
 const TEMPLATE: &str = r#""""TITLE
@@ -83,8 +84,15 @@ pub fn new(g: &GlobalArgs, name: &str, lesson: &str) -> anyhow::Result<u8> {
     crate::progress::write_atomically(&info_path, updated.as_bytes())?;
     println!("added [[exercises]] name = \"{name}\" to {INFO_FILE}");
     Workbook::load(&workbook.root)?;
+    // A workbook that ships a manifest records the new files as shipped right away.
+    if workbook.root.join(MANIFEST_FILE).is_file() {
+        super::lock::write(&workbook.root, &super::lock::scan(&workbook.root)?)?;
+        println!("recorded the new files in {MANIFEST_FILE}");
+    }
     println!(
-        "Next: write the task and tests, solve it under solutions/, then `iolings dev check`."
+        "Next: write the task and tests, solve it under solutions/, then `{}` (and `{}` to record it as shipped).",
+        crate::invocation::with("dev check"),
+        crate::invocation::with("dev lock")
     );
     Ok(0)
 }

@@ -55,8 +55,9 @@ impl Pristine {
     }
 }
 
-/// The one-line notice for a learner whose tests section is not the shipped one, if so.
-pub fn tests_notice(workbook: &Workbook, exercise: &Exercise, how: &str) -> Option<String> {
+/// The one-line notice for a learner whose tests section is not the shipped one, if so;
+/// `how` is the command prefix to restore them with (None in watch mode: a key does it).
+pub fn tests_notice(workbook: &Workbook, exercise: &Exercise, how: Option<&str>) -> Option<String> {
     let shipped = embedded::file(&exercise.relative_path())?;
     let learner = std::fs::read(workbook.exercise_path(exercise)).ok()?;
     let (shipped, learner) = (
@@ -64,9 +65,12 @@ pub fn tests_notice(workbook: &Workbook, exercise: &Exercise, how: &str) -> Opti
         String::from_utf8_lossy(&learner),
     );
     sections::tests_differ(&learner, &shipped).then(|| {
+        let restore = match how {
+            Some(how) => format!("`{how} reset --tests {}` restores only them", exercise.name),
+            None => "press T to restore only them".to_string(),
+        };
         format!(
-            "your tests differ from the shipped ones; graders use the shipped tests (`{how} reset --tests {}` restores only them)",
-            exercise.name
+            "your tests differ from the shipped ones; graders use the shipped tests ({restore})"
         )
     })
 }

@@ -69,7 +69,7 @@ pub fn run(
     print!("{}", render::verdict::render(&verdict, &file, &display));
     if !pristine_tests {
         if let Some(notice) =
-            super::pristine::tests_notice(&workbook, &exercise, invocation::command())
+            super::pristine::tests_notice(&workbook, &exercise, Some(invocation::command()))
         {
             println!("\n{} {notice}", colored::Colorize::yellow("note:"));
         }

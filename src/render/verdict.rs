@@ -40,7 +40,10 @@ pub fn render(verdict: &Verdict, file: &Path, display_path: &str) -> String {
         }
         Outcome::CouldNotRun { reason } => (
             format!("{fail} could not run {name}: {}", neutralise(reason)),
-            vec!["`iolings doctor` checks the interpreter and the sandbox.".into()],
+            vec![format!(
+                "`{}` checks the interpreter and the sandbox.",
+                crate::invocation::with("doctor")
+            )],
         ),
         Outcome::TestsFailed { failed, total } => (
             format!(

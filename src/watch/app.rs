@@ -48,7 +48,8 @@ pub struct ListView {
 
 /// A question waiting for y/N in the status line.
 pub enum Confirm {
-    Reset(usize),
+    /// Restore an exercise; with `tests_only`, only its tests section.
+    Reset { index: usize, tests_only: bool },
 }
 
 struct Run {
@@ -194,7 +195,10 @@ impl App {
             Event::CheckProgress(done, total) => self.checking = Some((done, total)),
             Event::CheckDone(verdicts) => self.check_done(verdicts),
             Event::WatchError(text) => {
-                self.status = format!("file watcher error: {text} (try `iolings watch --poll`)");
+                self.status = format!(
+                    "file watcher error: {text} (try `{} watch --poll`)",
+                    crate::invocation::command()
+                );
             }
         }
     }
@@ -344,6 +348,10 @@ impl App {
         }
         self.verdict = Some(*verdict);
         self.scroll = 0;
+        let exercise = &self.workbook.exercises[self.current];
+        if let Some(notice) = crate::commands::tests_notice(&self.workbook, exercise, None) {
+            self.status = notice;
+        }
         if passed && self.progress.first_pending(&self.workbook).is_none() {
             self.status = "That was the last one! Checking every exercise once more…".into();
             self.check_all();

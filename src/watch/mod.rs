@@ -37,7 +37,10 @@ pub fn start(g: &GlobalArgs, args: &WatchArgs) -> anyhow::Result<u8> {
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         return Err(commands::coded(
             2,
-            "watch mode needs an interactive terminal. Use `iolings run [NAME]` to run one exercise, or `iolings verify` for all of them.",
+            format!(
+                "watch mode needs an interactive terminal. Use `{0} run [NAME]` to run one exercise, or `{0} verify` for all of them.",
+                crate::invocation::command()
+            ),
         ));
     }
     let (workbook, progress) = commands::load_with_progress(g)?;
@@ -54,9 +57,10 @@ pub fn start(g: &GlobalArgs, args: &WatchArgs) -> anyhow::Result<u8> {
                 return Err(commands::coded(
                     crate::exit::COULD_NOT_RUN,
                     format!(
-                        "{e:#}\n  help: on network drives, WSL's /mnt/c or in containers try `iolings watch --poll`; \
-                         or `iolings watch --manual-run` and press r to run. If the inotify limit is the cause, \
-                         raise fs.inotify.max_user_watches (`iolings doctor` shows it)."
+                        "{e:#}\n  help: on network drives, WSL's /mnt/c or in containers try `{cmd} watch --poll`; \
+                         or `{cmd} watch --manual-run` and press r to run. If the inotify limit is the cause, \
+                         raise fs.inotify.max_user_watches (`{cmd} doctor` shows it).",
+                        cmd = crate::invocation::command()
                     ),
                 ))
             }

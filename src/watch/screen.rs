@@ -240,6 +240,7 @@ fn help() -> String {
         "  l   list exercises: ↑↓ move, Enter jump, f filter, / search, x reset".into(),
         "  x   reset the current exercise to the shipped version (asks first; keeps a backup)"
             .into(),
+        "  T   restore only its tests section as shipped; your code is kept".into(),
         "  s   show the solution (once this one passes)".into(),
         "  c   check every exercise in the background".into(),
         "  i   the lesson's introduction".into(),
@@ -299,11 +300,12 @@ fn status(app: &App) -> String {
         .bold()
         .to_string();
     }
-    if let Some(Confirm::Reset(i)) = &app.confirm {
+    if let Some(Confirm::Reset { index, tests_only }) = &app.confirm {
         return format!(
-            "{} Reset {} to the shipped version? Your version is kept as a backup. [y/N]",
+            "{} Reset {}{} to the shipped version? Your version is kept as a backup. [y/N]",
             "?".yellow().bold(),
-            app.workbook.exercises[*i].name.bold()
+            if *tests_only { "the tests of " } else { "" },
+            app.workbook.exercises[*index].name.bold()
         );
     }
     let mut parts = Vec::new();

@@ -190,9 +190,15 @@ impl Workbook {
             .min();
         match closest {
             Some((d, best)) if d <= 3 => {
-                anyhow::bail!("no exercise named `{name}`; did you mean `{best}`? (`iolings list` shows them all)")
+                anyhow::bail!(
+                    "no exercise named `{name}`; did you mean `{best}`? (`{}` shows them all)",
+                    crate::invocation::with("list")
+                )
             }
-            _ => anyhow::bail!("no exercise named `{name}`; `iolings list` shows them all"),
+            _ => anyhow::bail!(
+                "no exercise named `{name}`; `{}` shows them all",
+                crate::invocation::with("list")
+            ),
         }
     }
 }

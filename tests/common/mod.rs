@@ -24,6 +24,8 @@ pub fn iolings() -> Command {
         "IOLINGS_NO_LINKS",
         "LC_CTYPE",
         "LANG",
+        // Set by `cargo test` as by `cargo run`: without it iolings speaks as when installed.
+        "CARGO_PKG_NAME",
     ] {
         cmd.env_remove(var);
     }
@@ -79,21 +81,22 @@ pub fn test_workbook() -> Copy {
     Copy { _dir: dir, root }
 }
 
-/// A fresh copy of the real workbook at the repository root (the one built into the binary,
-/// which `reset` and `init` use).
+/// A fresh copy of the real workbook as shipped: `iolings init` writes the copy built into
+/// the binary, so tests see the committed workbook even in a folder where a learner has
+/// solved or edited exercises.
 pub fn real_workbook() -> Copy {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path().join("workbook");
-    std::fs::create_dir_all(&root).unwrap();
-    let repo = Path::new(REPO);
-    for file in ["info.toml", "README.md"] {
-        if repo.join(file).exists() {
-            std::fs::copy(repo.join(file), root.join(file)).unwrap();
-        }
-    }
-    for folder in ["exercises", "solutions"] {
-        copy_dir(&repo.join(folder), &root.join(folder));
-    }
+    let out = iolings()
+        .arg("init")
+        .arg(&root)
+        .output()
+        .expect("iolings starts");
+    assert!(
+        out.status.success(),
+        "iolings init failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     Copy { _dir: dir, root }
 }
 

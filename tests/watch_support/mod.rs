@@ -84,6 +84,7 @@ impl Watch {
             "IOLINGS_NO_LINKS",
             "LANG",
             "LC_CTYPE",
+            "CARGO_PKG_NAME",
         ] {
             cmd.env_remove(var);
         }

@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use super::{hash_bytes, App, Confirm, Filter, ListView, View};
 use crate::commands::reset::back_up;
 use crate::render;
-use crate::workbook::embedded;
+use crate::workbook::{embedded, sections};
 
 impl App {
     pub(super) fn key(&mut self, key: KeyEvent) {
@@ -86,7 +86,16 @@ impl App {
                 });
             }
             KeyCode::Char('x') => {
-                self.confirm = Some(Confirm::Reset(self.current));
+                self.confirm = Some(Confirm::Reset {
+                    index: self.current,
+                    tests_only: false,
+                });
+            }
+            KeyCode::Char('T') => {
+                self.confirm = Some(Confirm::Reset {
+                    index: self.current,
+                    tests_only: true,
+                });
             }
             KeyCode::Char('s') => self.solution(),
             KeyCode::Char('c') => self.check_all(),
@@ -168,21 +177,31 @@ impl App {
     }
 
     fn answer(&mut self, confirm: Confirm, yes: bool) {
-        let Confirm::Reset(index) = confirm;
+        let Confirm::Reset { index, tests_only } = confirm;
         if !yes {
             self.status = "Nothing was changed.".into();
             return;
         }
         let exercise = self.workbook.exercises[index].clone();
-        let Some(shipped) = embedded::file(&exercise.relative_path()) else {
-            self.status = format!(
-                "{} is not built into this iolings: restore it from your course's source",
-                exercise.relative_path().display()
-            );
-            return;
+        let shipped = match embedded::get(&exercise.relative_path()) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                self.status = e.to_string();
+                return;
+            }
         };
         let path = self.workbook.exercise_path(&exercise);
-        let backup = match std::fs::read(&path) {
+        let current = std::fs::read(&path);
+        let restored: Vec<u8> = match (&current, tests_only) {
+            (Ok(bytes), true) => {
+                let shipped = String::from_utf8_lossy(shipped);
+                sections::with_shipped_tests(&String::from_utf8_lossy(bytes), &shipped)
+                    .map_or_else(|| shipped.as_bytes().to_vec(), String::into_bytes)
+            }
+            _ => shipped.to_vec(),
+        };
+        let shipped = restored.as_slice();
+        let backup = match current {
             Ok(bytes) if bytes == shipped => {
                 self.status = format!("{} is already as shipped.", exercise.name);
                 return;
@@ -272,7 +291,10 @@ impl App {
             }
             KeyCode::Char('x') => {
                 if let Some(&i) = rows.get(position) {
-                    self.confirm = Some(Confirm::Reset(i));
+                    self.confirm = Some(Confirm::Reset {
+                        index: i,
+                        tests_only: false,
+                    });
                 }
             }
             KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('l') => self.show_exercise(),
