@@ -8,6 +8,7 @@
 Usage: python3 bench/bench.py [path/to/iolings]   (default: target/release/iolings)
 """
 
+import json
 import os
 import pty
 import select
@@ -213,6 +214,24 @@ def bench_watch(wb):
     print(f"  watcher peak memory (VmHWM): {int(hwm) / 1024:.1f} MiB (target <= 15 MiB)")
 
 
+def bench_mutate(wb):
+    equivalents = os.path.join(ROOT, "tests", "mutants")
+    start = time.perf_counter()
+    out = subprocess.run([BIN, "--workbook", wb, "dev", "mutate", "--json", "--equivalents", equivalents],
+                         capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    try:
+        report = json.loads(out.stdout)
+    except ValueError:
+        print(f"dev mutate: no report ({out.stderr.strip()[:200]})")
+        return
+    n = report["mutants"]
+    below = [e["exercise"] for e in report["exercises"] if not e["passed"]]
+    print(f"dev mutate, whole workbook ({len(report['exercises'])} exercises), one run:")
+    print(f"  {n} mutants, {report['killed']} killed, {elapsed:.1f} s, {n / elapsed:.1f} mutants/s "
+          f"on {os.cpu_count()} cores; below threshold: {', '.join(below) or 'none'}")
+
+
 def main():
     if not os.path.exists(BIN):
         sys.exit(f"{BIN} not found: run `cargo build --release` first")
@@ -221,6 +240,7 @@ def main():
         bench_run(wb)
         bench_verify(fresh_workbook_keep(wb))
         bench_watch(wb)
+        bench_mutate(wb)
     finally:
         shutil.rmtree(wb, ignore_errors=True)
 
