@@ -88,7 +88,7 @@ struct Summary {
 
 pub fn mutate(g: &GlobalArgs, args: &MutateArgs) -> anyhow::Result<u8> {
     let workbook = super::load_workbook(g)?;
-    let runner = super::runner(g, &workbook)?;
+    let mut runner = super::runner(g, &workbook)?;
     let scratch = tempfile::Builder::new()
         .prefix("iolings-mutants-")
         .tempdir()
@@ -144,6 +144,7 @@ pub fn mutate(g: &GlobalArgs, args: &MutateArgs) -> anyhow::Result<u8> {
     }
 
     // 2. Generate the mutants and write each as a file.
+    runner.fail_fast = true;
     let mut mutants: Vec<(usize, Mutant, PathBuf)> = Vec::new();
     for (index, exercise) in limited.iter().enumerate() {
         let solution = workbook.solution_path(exercise);

@@ -579,6 +579,11 @@ def _dump_on_timeout():
     faulthandler.register(signal.SIGUSR2, file=_CHANNEL, all_threads=True)
 
 
+# Set by `dev mutate` only: stop at the first failing test. It can end a run sooner, never
+# turn one into a pass (a pass still needs every test to report and pass).
+_FAIL_FAST = os.environ.pop("IOLINGS_FAIL_FAST", None) == "1"
+
+
 def main(argv):
     if len(argv) != 2:
         print("usage: harness.py EXERCISE.py", file=sys.stderr)
@@ -592,10 +597,13 @@ def main(argv):
     sys.path.append(os.path.dirname(path))  # after the stdlib: fixtures never shadow it
     module = _import(code, path)
     tests = _discover(module)
-    passed = 0
+    passed = ran = 0
     for line, name, target, method in tests:
         passed += _run_test(name, line, target, method, path)
-    _send({"event": "done", "total": len(tests), "passed": passed})
+        ran += 1
+        if _FAIL_FAST and passed < ran:
+            break  # measuring tests (dev mutate): one failure is the whole answer
+    _send({"event": "done", "total": ran, "passed": passed})
     _finish(0 if passed == len(tests) else 1)
 
 

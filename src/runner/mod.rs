@@ -63,6 +63,9 @@ pub struct Runner {
     pub protections: Protections,
     /// The precompiled harness folder, when one could be made.
     harness_cache: Option<std::path::PathBuf>,
+    /// Stop each run at its first failing test (for measuring tests, where only "killed or
+    /// not" matters); learners and graders always get every test.
+    pub fail_fast: bool,
 }
 
 impl Runner {
@@ -73,6 +76,7 @@ impl Runner {
             python,
             protections: Protections::detect(),
             harness_cache,
+            fail_fast: false,
         }
     }
 
@@ -137,6 +141,9 @@ impl Runner {
             .envs(sandbox.environment(&exercise.env))
             .env("IOLINGS_REPORT_FD", process::REPORT_FD.to_string())
             .env("IOLINGS_TOKEN_FD", process::TOKEN_FD.to_string());
+        if self.fail_fast {
+            command.env("IOLINGS_FAIL_FAST", "1");
+        }
         let guards = self.guards(&sandbox, exercise.timeout_secs)?;
         let timeout = Duration::from_secs(exercise.timeout_secs);
         let outcome = process::run(command, token.as_bytes(), guards, timeout, cancel)?;

@@ -641,6 +641,11 @@ class Generator:
                      "%s -> %s" % (v, not v))
             return
         if isinstance(v, int):
+            if self.is_chunk_size(node):
+                return
+            if isinstance(parent, ast.keyword) and \
+                    call_name(self.parents.get(id(parent))) in JSON_FUNCS:
+                return  # indent=2 -> 3 is cosmetic; json-drop-kwarg removes indent=
             text = self.S.seg(node)
             if not re.fullmatch(r"(0[xXoObB])?[0-9a-fA-F_]+", text):
                 return
@@ -668,11 +673,26 @@ class Generator:
                 return
             ln = last_name(call)
             if ln in TEXT_OPENERS or ln in ("decode", "encode", "strip", "rstrip", "lstrip") \
-                    or call_name(call) in MODE_SECOND or ln in STRUCT_FUNCS:
+                    or call_name(call) in MODE_SECOND or ln in STRUCT_FUNCS \
+                    or ln in TEMPFILE_FUNCS:  # (a temp file's prefix/suffix is cosmetic)
                 return
             empty = '""' if isinstance(v, str) else 'b""'
             self.add("string-empty", node, self.replace(node, empty),
                      "%s -> %s" % (self.S.seg(node), empty))
+
+    def is_chunk_size(self, node):
+        """A literal in the size argument of a read (f.read(64 * 1024), os.read(fd, 4096)):
+        any other chunk size reads the same bytes, so +-1 is an equivalent mutant."""
+        big = node.value >= 256
+        n, parent = node, self.parents.get(id(node))
+        while isinstance(parent, ast.BinOp):
+            big = big or isinstance(parent.op, ast.Mult)
+            n, parent = parent, self.parents.get(id(parent))
+        if not big or not isinstance(parent, ast.Call):
+            return False
+        ln = last_name(parent)
+        return ln in ("read", "read1", "readinto", "recv", "readline", "copyfileobj") and \
+            n in parent.args
 
     def on_BinOp(self, node):
         if not isinstance(node.op, ast.BitOr):
@@ -710,7 +730,9 @@ class Generator:
     def on_comprehension(self, node):
         for cond in node.ifs:
             self.negate(cond)
-        self.read_whole_iter(node.iter, node)
+        if isinstance(self.parents.get(id(node)), ast.GeneratorExp):
+            # (a list/set/dict comprehension holds every line anyway: readlines() is no worse)
+            self.read_whole_iter(node.iter, node)
 
     def negate(self, test):
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
@@ -746,7 +768,7 @@ class Generator:
                     self.add(opname, kws[kwname], self.drop_keyword(node, kws[kwname]),
                              "%s() %s" % (ln, desc))
             if "encoding" in kws:
-                self.change_encoding(kws["encoding"].value, "%s()" % ln)
+                self.change_encoding(kws["encoding"].value, "%s()" % ln, node)
         if ln in ("decode", "encode") and isinstance(node.func, ast.Attribute):
             enc = node.args[0] if node.args else kws.get("encoding")
             enc_value = enc.value if isinstance(enc, ast.keyword) else enc
@@ -756,21 +778,14 @@ class Generator:
                     self.add("drop-encoding", enc, self.drop_arg(node, enc) if enc in node.args
                              else self.drop_keyword(node, enc),
                              "%s() without its codec (UTF-8)" % ln)
-                self.change_encoding(enc_value, "%s()" % ln)
+                self.change_encoding(enc_value, "%s()" % ln, node)
             err = node.args[1] if len(node.args) > 1 else kws.get("errors")
             if err is not None:
                 self.add("drop-errors", err, self.drop_arg(node, err) if err in node.args
                          else self.drop_keyword(node, err), "%s() without errors=" % ln)
 
         # open modes
-        mode = None
-        if "mode" in kws:
-            mode = kws["mode"].value
-        elif name in MODE_SECOND or (ln == "fdopen" and isinstance(node.func, ast.Name)):
-            mode = node.args[1] if len(node.args) > 1 else None
-        elif ln == "open" and isinstance(node.func, ast.Attribute) and name not in \
-                ("os.open",) and name.split(".")[0] not in ("tarfile", "zipfile", "webbrowser"):
-            mode = node.args[0] if node.args else None
+        mode = self.mode_of(node)
         if mode is not None and is_str(mode) and re.fullmatch(r"[rwxabtU+]+", mode.value):
             m = mode.value
             for opname, old, new in (("mode-w-a", "w", "a"), ("mode-a-w", "a", "w"),
@@ -814,6 +829,10 @@ class Generator:
                          ".%s(%s) -> .%s(): whitespace stripped too" % (ln, S.seg(node.args[0]),
                                                                        ln))
             recv = self.receiver_text(node.func)
+            parent = self.parents.get(id(node))
+            if isinstance(parent, ast.Assign) and parent.value is node and \
+                    len(parent.targets) == 1 and self.S.seg(parent.targets[0]) == recv:
+                recv = None  # `x = x.strip()` -> `x = x`: delete-statement makes that mutant
             if recv:
                 self.add("drop-strip", node, self.replace(node, recv),
                          "%s -> %s" % (self.short(S.seg(node)), self.short(recv)))
@@ -976,8 +995,7 @@ class Generator:
         # swapped arguments
         if len(node.args) == 2 and not any(isinstance(a, ast.Starred) for a in node.args) and \
                 name not in ("isinstance", "issubclass", "os.kill", "os.killpg", "getattr",
-                             "hasattr", "setattr", "kill", "killpg") and \
-                name not in ("os.replace", "os.rename", "shutil.move"):
+                             "hasattr", "setattr", "kill", "killpg"):
             a, b = node.args
             ta, tb = S.seg(a), S.seg(b)
             consts = [isinstance(x, ast.Constant) for x in (a, b)]
@@ -988,12 +1006,43 @@ class Generator:
                                                             self.short(tb, 25),
                                                             self.short(ta, 25)))
 
-    def change_encoding(self, value, where):
+    def mode_of(self, call):
+        """The mode argument of an opener call (a node), or None."""
+        kws = {k.arg: k for k in call.keywords if k.arg}
+        name, ln = call_name(call), last_name(call)
+        if "mode" in kws:
+            return kws["mode"].value
+        if name in MODE_SECOND or (ln == "fdopen" and isinstance(call.func, ast.Name)):
+            return call.args[1] if len(call.args) > 1 else None
+        if ln == "open" and isinstance(call.func, ast.Attribute) and name != "os.open" and \
+                name.split(".")[0] not in ("tarfile", "zipfile", "webbrowser"):
+            return call.args[0] if call.args else None
+        return None
+
+    def writes(self, call):
+        """True if the call writes text, False if it reads, None if unknown."""
+        ln = last_name(call)
+        if ln in ("write_text", "encode"):
+            return True
+        if ln in ("read_text", "decode"):
+            return False
+        if ln in ("NamedTemporaryFile", "TemporaryFile", "SpooledTemporaryFile"):
+            return True
+        mode = self.mode_of(call)
+        if mode is None:
+            return False if ln in ("open", "fdopen") else None
+        if not is_str(mode):
+            return None
+        return any(c in mode.value for c in "wax+")
+
+    def change_encoding(self, value, where, call=None):
         if not is_str(value):
             return
         norm = value.value.lower().replace("_", "-")
         if norm in UTF8:
-            targets = ["utf-8-sig", "latin-1"]
+            # Reading UTF-8 as utf-8-sig only differs by dropping a BOM: no mistake there.
+            writes = self.writes(call) if call is not None else None
+            targets = ["latin-1"] if writes is False else ["utf-8-sig", "latin-1"]
         elif norm in ("utf-8-sig", "utf8-sig"):
             targets = ["utf-8"]
         else:
@@ -1248,9 +1297,6 @@ class Generator:
     def blocks(self):
         """delete-statement over every block of every function."""
         for node in self.nodes:
-            if id(node) not in self.qual or self.func_of.get(id(node)) is None and \
-                    not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                continue
             in_func = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or \
                 self.func_of.get(id(node)) is not None
             if not in_func:
@@ -1265,9 +1311,8 @@ class Generator:
             for block in blocks:
                 real = [s for s in block if not is_docstring(s, block, node)
                         and not isinstance(s, ast.Pass)]
-                if len(block) < 2 or len(real) < 2 and len(block) == len(real):
-                    if len(real) < 2:
-                        continue
+                if len(real) < 2:
+                    continue  # the only statement: deleting it is deleting its parent
                 for s in real:
                     if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
                                       ast.Import, ast.ImportFrom, ast.Global, ast.Nonlocal)):
