@@ -281,7 +281,7 @@ fn backup_path(stdout: &str) -> String {
 fn reset_restores_the_shipped_exercise_and_keeps_a_backup() {
     let wb = real_workbook();
     let (name, relative) = first_real_exercise(&wb);
-    let shipped = std::fs::read(Path::new(REPO).join(&relative)).unwrap();
+    let shipped = std::fs::read(wb.path(&relative)).unwrap();
     let learner = "# my attempt, with é and \r\n line endings\ndef f():\n    return 42\n";
     std::fs::write(wb.path(&relative), learner).unwrap();
     // Marked done, so we can see reset clear it.
@@ -346,7 +346,7 @@ fn reset_never_overwrites_an_earlier_backup() {
 fn reset_restores_a_deleted_exercise() {
     let wb = real_workbook();
     let (name, relative) = first_real_exercise(&wb);
-    let shipped = std::fs::read(Path::new(REPO).join(&relative)).unwrap();
+    let shipped = std::fs::read(wb.path(&relative)).unwrap();
     std::fs::remove_file(wb.path(&relative)).unwrap();
     let out = expect_code(iolings_in(&wb.root).args(["reset", &name, "--yes"]), 0);
     assert!(out.stdout.contains("Restored"), "{}", out.both());

@@ -589,3 +589,29 @@ fn a_stale_background_run_never_overwrites_a_newer_one() {
     );
     assert!(!w.seen("reading3: tests failed"), "{}", w.describe());
 }
+
+#[test]
+fn edited_tests_are_noticed_and_t_restores_only_them() {
+    let mut w = Watch::seeded();
+    let shipped = String::from_utf8(repo_file(READING1)).unwrap();
+    let marker = shipped.find("# ----------").expect("a tests marker");
+    let mine = format!(
+        "# my notes\n{}# ----------\n# Tests\n\ndef test_nothing():\n    pass\n",
+        &shipped[..marker]
+    );
+    write_in_place(&w.path(READING1), mine.as_bytes());
+    w.expect("your tests differ from the shipped ones: T restores them");
+    w.send("T");
+    w.expect("[y/N]");
+    w.send("y");
+    w.expect(failing("reading1"));
+    let now = String::from_utf8(std::fs::read(w.path(READING1)).unwrap()).unwrap();
+    assert!(
+        now.starts_with("# my notes\n"),
+        "the learner's code is kept"
+    );
+    assert!(
+        now.ends_with(&shipped[marker..]),
+        "the shipped tests are back"
+    );
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """iolings mutation generator: small, plausible mistakes planted in a solved exercise.
 
-usage: python3 mutator.py [--operators a,b] [--max N] SOLUTION.py
+usage: python3 mutator.py [--operators a,b] [--max N] SOLUTION.py [SOLUTION.py ...]
        python3 mutator.py --list-operators [--json]
 
 Reads a solved exercise, makes mutants of the learner's part (everything above the tests
@@ -21,7 +21,9 @@ line stay byte-identical. A deleted statement becomes `pass` at the same place. 
 `end_line` number the original lines.
 
 Every mutant compiles; mutants that do not, duplicates (same source) and mutants identical to
-the original are dropped. Mutants are ordered by line, column and operator. An id is
+the original are dropped. Mutants are ordered by line, column and operator. --operators keeps
+only the named operators; --max N (default 400) keeps at most N mutants, spread evenly over the
+operators. Given several files, the tool prints one document per line (JSON Lines), in order. An id is
 `<operator>@<qualified enclosing def, or "<module>">#<k>`, where k counts that operator's
 candidate sites within that def in source order (1-based). k is fixed before invalid or
 duplicate mutants are dropped and before --operators/--max filter, so an id always names the
@@ -40,8 +42,9 @@ Generic
   flip-compare         a comparison operator negated: == <-> !=, < <-> >=, > <-> <=, in <-> not in,
                        is <-> is not
   boundary             an off-by-one in an ordering: < <-> <=, > <-> >=
-  int-plus-one         an integer literal plus one (written in the literal's own base)
-  int-minus-one        an integer literal minus one
+  int-plus-one         an integer literal plus one (written in the literal's own base); not a
+                       chunk size (f.read(64 * 1024), os.read(fd, 4096)) nor a json indent=
+  int-minus-one        an integer literal minus one (same exceptions)
   and-or               a boolean operator swapped: and <-> or
   negate-condition     the condition of an if / elif / while / conditional expression /
                        comprehension filter negated: c -> not (c) (not when c is already `not x`)
@@ -59,14 +62,16 @@ Generic
   return-none          `return x` -> `return None`
   return-early         `return` inserted before the first statement (after a docstring)
   swap-args            the two positional arguments of a call swapped, when they differ
-  string-empty         a short str/bytes literal passed as an argument -> "" (not f-strings)
+  string-empty         a short str/bytes literal passed as an argument -> "" (not f-strings, not
+                       the arguments of openers, codecs, strip calls, struct and tempfile calls:
+                       the operators below own those)
 
 Files and the OS
   drop-encoding        encoding= removed from open() / Path.open / read_text / write_text /
                        io.TextIOWrapper / codecs.open / os.fdopen / tempfile files; a non-UTF-8
                        codec removed from bytes.decode() / str.encode()
-  change-encoding      the codec changed: utf-8 -> utf-8-sig and latin-1, utf-8-sig -> utf-8,
-                       any other -> utf-8
+  change-encoding      the codec changed: utf-8 -> utf-8-sig (when writing: a BOM) and latin-1,
+                       utf-8-sig -> utf-8, any other -> utf-8
   drop-newline         newline= removed (newline="" -> universal newlines)
   drop-errors          errors= removed from an opener or from decode()/encode()
   mode-w-a             open mode 'w' -> 'a' (appends instead of truncating)
@@ -89,7 +94,8 @@ Files and the OS
                        never closed (also os.fdopen, os.scandir, ExitStack, `with f:`); one item
                        of a multi-item with is moved out of it
   rstrip-newline       .rstrip("\\n") / .rstrip("\\r\\n") / .strip("\\n") -> .rstrip() / .strip()
-  drop-strip           .strip() / .rstrip() / .lstrip() removed: x.strip() -> x
+  drop-strip           .strip() / .rstrip() / .lstrip() removed: x.strip() -> x (not in
+                       `x = x.strip()`, which delete-statement covers)
   split-maxsplit       split(sep, 1) / split(sep, maxsplit=1) -> split(sep); x.partition(sep) ->
                        a split(sep) that cuts the value at a second sep (rpartition likewise)
   exist-ok             exist_ok=True <-> False
@@ -104,7 +110,8 @@ Files and the OS
   rglob-glob           .rglob() <-> .glob(); recursive=True removed from glob.glob / iglob
   drop-sort-key        key= or reverse= removed from sorted() / .sort() / min() / max()
   sorted-drop          sorted(x) -> list(x); a `x.sort()` statement deleted
-  read-whole           `for line in f:` -> `for line in f.readlines():` (the whole file in
+  read-whole           `for line in f:` (a for loop or a generator expression over a file
+                       bound by open()) -> `for line in f.readlines():` (the whole file in
                        memory); f.read(n) in a loop -> f.read()
   drop-continue-guard  an `if ...: continue` guard deleted
   o-excl               os.O_EXCL removed from an os.open() flags expression

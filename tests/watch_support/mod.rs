@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use expectrl::process::unix::{PtyStream, UnixProcess};
 use expectrl::{Needle, Regex, Session, WaitStatus};
 
-use crate::common::{self, REPO};
+use crate::common;
 
 /// How long any single expectation may take (a run of a real exercise takes well under a
 /// second; notify latency and a loaded CI machine are the rest).
@@ -28,10 +28,24 @@ pub const SEEDED: &str =
 
 pub const READING1: &str = "exercises/01_reading_files/reading1.py";
 
-/// A file of the repository itself (the shipped exercises and solutions).
+/// A file of the workbook as shipped (written once per test process by `iolings init`, so a
+/// learner's edits in the repository never leak in).
 pub fn repo_file(relative: &str) -> Vec<u8> {
-    std::fs::read(Path::new(REPO).join(relative))
-        .unwrap_or_else(|e| panic!("read {relative} from the repository: {e}"))
+    static SHIPPED: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    let root = SHIPPED.get_or_init(|| {
+        let dir =
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("shipped-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let ok = std::process::Command::new(env!("CARGO_BIN_EXE_iolings"))
+            .arg("init")
+            .arg(&dir)
+            .output()
+            .is_ok_and(|o| o.status.success());
+        assert!(ok, "iolings init {} failed", dir.display());
+        dir
+    });
+    std::fs::read(root.join(relative))
+        .unwrap_or_else(|e| panic!("read {relative} from the shipped workbook: {e}"))
 }
 
 /// The headline of a "tests failed" verdict of `name` ("reading1: 2 of 5 tests failed"); the
