@@ -67,6 +67,8 @@ struct Report {
     total: usize,
     killed: usize,
     equivalent: usize,
+    /// Killed by the time limit: each costs the whole limit, so many make the measure slow.
+    timed_out: usize,
     /// killed / (total - equivalent), in percent.
     score: f64,
     passed: bool,
@@ -143,19 +145,37 @@ pub fn mutate(g: &GlobalArgs, args: &MutateArgs) -> anyhow::Result<u8> {
         limited.push(quick);
     }
 
-    // 2. Generate the mutants and write each as a file.
+    // 2. Generate the mutants (one mutator process for every file) and write each as a file.
     runner.fail_fast = true;
+    let mut call: Vec<String> = Vec::new();
+    if !args.operators.is_empty() {
+        call.push("--operators".into());
+        call.push(args.operators.join(","));
+    }
+    call.extend(
+        limited
+            .iter()
+            .map(|e| workbook.solution_path(e).display().to_string()),
+    );
+    let call: Vec<&str> = call.iter().map(String::as_str).collect();
+    let out = if limited.is_empty() {
+        Vec::new()
+    } else {
+        call_mutator(&runner, &mutator, &call)?
+    };
+    let documents: Vec<&[u8]> = out
+        .split(|&b| b == b'\n')
+        .filter(|line| !line.iter().all(u8::is_ascii_whitespace))
+        .collect();
+    anyhow::ensure!(
+        documents.len() == limited.len(),
+        "the mutator reported on {} files instead of {}",
+        documents.len(),
+        limited.len()
+    );
     let mut mutants: Vec<(usize, Mutant, PathBuf)> = Vec::new();
-    for (index, exercise) in limited.iter().enumerate() {
-        let solution = workbook.solution_path(exercise);
-        let mut call: Vec<String> = vec![solution.display().to_string()];
-        if !args.operators.is_empty() {
-            call.push("--operators".into());
-            call.push(args.operators.join(","));
-        }
-        let call: Vec<&str> = call.iter().map(String::as_str).collect();
-        let out = call_mutator(&runner, &mutator, &call)?;
-        let generated: Generated = serde_json::from_slice(&out)
+    for (index, (exercise, document)) in limited.iter().zip(documents).enumerate() {
+        let generated: Generated = serde_json::from_slice(document)
             .with_context(|| format!("the mutator's output for {} is not valid", exercise.name))?;
         let dir = scratch.path().join(&exercise.name);
         std::fs::create_dir_all(&dir)?;
@@ -190,15 +210,24 @@ pub fn mutate(g: &GlobalArgs, args: &MutateArgs) -> anyhow::Result<u8> {
 
     // 4. Judge each exercise.
     let mut by_exercise: BTreeMap<usize, Vec<(Mutant, bool)>> = BTreeMap::new();
+    let mut timeouts: BTreeMap<usize, usize> = BTreeMap::new();
     for ((index, mutant, _), verdict) in mutants.into_iter().zip(verdicts) {
         let killed = verdict.as_ref().is_some_and(is_killed);
+        if verdict
+            .as_ref()
+            .is_some_and(|v| matches!(v.outcome, Outcome::TimedOut { .. }))
+        {
+            *timeouts.entry(index).or_default() += 1;
+        }
         by_exercise.entry(index).or_default().push((mutant, killed));
     }
     let mut reports = Vec::new();
     for (index, exercise) in limited.iter().enumerate() {
         let results = by_exercise.remove(&index).unwrap_or_default();
         let declared = declarations(&workbook, &args.equivalents, exercise)?;
-        reports.push(judge(exercise, results, declared, args.threshold));
+        let mut report = judge(exercise, results, declared, args.threshold);
+        report.timed_out = timeouts.get(&index).copied().unwrap_or(0);
+        reports.push(report);
     }
     reports.extend(broken);
     let order = |r: &Report| workbook.index_of(&r.exercise).unwrap_or(usize::MAX);
@@ -234,6 +263,7 @@ impl Report {
             total: 0,
             killed: 0,
             equivalent: 0,
+            timed_out: 0,
             score: 0.0,
             passed: false,
             survivors: Vec::new(),
@@ -394,6 +424,7 @@ fn judge(
         total,
         killed,
         equivalent,
+        timed_out: 0,
         score,
         passed: score + 1e-9 >= threshold,
         survivors,
@@ -414,8 +445,13 @@ fn print_human(summary: &Summary, workbook: &Workbook, dir: &Path) {
         } else {
             String::new()
         };
+        let slow = if r.timed_out > 0 {
+            format!(", {} by the time limit", r.timed_out)
+        } else {
+            String::new()
+        };
         println!(
-            "{mark} {:<14} {:>3}/{:<3} killed {:>6.1}%{equivalent}",
+            "{mark} {:<14} {:>3}/{:<3} killed {:>6.1}%{equivalent}{slow}",
             r.exercise,
             r.killed,
             r.total - r.equivalent,

@@ -400,9 +400,7 @@ class Generator:
         self.parents = {}
         self.qual = {}
         self.in_loop = set()
-        self.in_func = set()
         self.func_of = {}
-        self.skip = set()
         self.keep_lines = set()  # lines inside multi-line strings: never re-indented
         self.file_names = {}  # function node -> names bound to an open file
 
@@ -445,13 +443,7 @@ class Generator:
         items = self.call_items(call)
         return self.remove_item(items, items.index(arg))
 
-    def kw(self, call, name):
-        for k in call.keywords:
-            if k.arg == name:
-                return k
-        return None
-
-    def func_suffix(self, call, new_attr, keep_args=True):
+    def func_suffix(self, call, new_attr):
         """Edits renaming the attribute of call.func (x.stat() -> x.lstat())."""
         f = call.func
         if isinstance(f, ast.Attribute):
@@ -535,10 +527,11 @@ class Generator:
 
     def run(self):
         body = [s for s in self.tree.body if s.end_lineno < self.tests_line]
-        for node in ast.walk(self.tree):
-            if isinstance(node, (ast.Constant, ast.JoinedStr)) and \
-                    getattr(node, "end_lineno", None) and node.end_lineno > node.lineno:
-                self.keep_lines.update(range(node.lineno + 1, node.end_lineno + 1))
+        for stmt in body:
+            for node in ast.walk(stmt):
+                if isinstance(node, (ast.Constant, ast.JoinedStr)) and \
+                        node.end_lineno > node.lineno:
+                    self.keep_lines.update(range(node.lineno + 1, node.end_lineno + 1))
         self.nodes = []
         for stmt in body:
             if is_main_guard(stmt) or isinstance(stmt, (ast.Import, ast.ImportFrom)):
@@ -572,7 +565,7 @@ class Generator:
         if isinstance(node, (ast.For, ast.While, ast.AsyncFor, ast.comprehension)):
             child_loop = True
         for field, value in ast.iter_fields(node):
-            if field in ("annotation", "returns", "type_comment"):
+            if field in ("annotation", "returns", "type_comment", "type_params"):
                 continue
             children = value if isinstance(value, list) else [value]
             for child in children:
@@ -1074,6 +1067,7 @@ class Generator:
     # ---- statements ----------------------------------------------------------------------
 
     def on_FunctionDef(self, node):
+        self.bind_files(node)
         body = node.body
         i = 1 if body and is_docstring(body[0], body, node) else 0
         if i >= len(body):
@@ -1087,7 +1081,6 @@ class Generator:
             return
         self.add("return-early", first, [(a, a, "return\n" + line_head)],
                  "returns before doing anything", qual=self.qual[id(node)])
-        self.bind_files(node)
 
     on_AsyncFunctionDef = on_FunctionDef
 
@@ -1220,8 +1213,6 @@ class Generator:
             else:
                 if assign is None:
                     continue
-                first = ce
-                lastn = item.optional_vars or ce
                 spans = []
                 for it in node.items:
                     spans.append((S.start(it.context_expr),
@@ -1232,7 +1223,6 @@ class Generator:
                     cut = (spans[0][0], spans[1][0])
                 a = S.start(node)
                 edits = [(a, a, assign + "\n" + indent), (cut[0], cut[1], "")]
-                del first, lastn
             what = "%s is never closed" % (target or value)
             if assign is None:
                 desc = "`with %s:` removed: %s" % (value, what)
