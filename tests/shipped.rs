@@ -13,8 +13,12 @@ use common::{expect_code, iolings_in, real_workbook, REPO};
 
 /// path -> blob id, from the repository's manifest.
 fn manifest() -> BTreeMap<String, String> {
-    let text = std::fs::read_to_string(Path::new(REPO).join("workbook.manifest"))
-        .expect("workbook.manifest exists");
+    manifest_at(Path::new(REPO))
+}
+
+fn manifest_at(root: &Path) -> BTreeMap<String, String> {
+    let text =
+        std::fs::read_to_string(root.join("workbook.manifest")).expect("workbook.manifest exists");
     text.lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|l| {
@@ -231,13 +235,12 @@ fn a_rebuild_after_edits_and_a_commit_still_embeds_the_shipped_files() {
             .and_then(|m| m.modified())
             .unwrap()
     };
-    build();
+    let built = build();
+    std::thread::sleep(std::time::Duration::from_millis(50));
     let exercise = clone.join("exercises/01_reading_files/reading1.py");
     let solved = std::fs::read(clone.join("solutions/01_reading_files/reading1.py")).unwrap();
     std::fs::write(&exercise, &solved).unwrap();
     std::fs::remove_file(clone.join("exercises/01_reading_files/reading2.py")).unwrap();
-    let built = build();
-    std::thread::sleep(std::time::Duration::from_millis(50));
     assert_eq!(
         build(),
         built,
@@ -266,7 +269,7 @@ fn a_rebuild_after_edits_and_a_commit_still_embeds_the_shipped_files() {
     .unwrap();
     build();
     let binary = target.join("debug/iolings");
-    let shipped = manifest();
+    let shipped = manifest_at(&clone);
     let run = |args: &[&str]| {
         let mut cmd = assert_cmd::Command::new(&binary);
         cmd.arg("--workbook")

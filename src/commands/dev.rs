@@ -14,7 +14,7 @@ use crate::runner::pool::{self, Job};
 use crate::runner::process;
 use crate::runner::verdict::{Outcome, TestStatus, Verdict};
 use crate::workbook::manifest::{self, MANIFEST_FILE};
-use crate::workbook::{embedded, Exercise, Workbook};
+use crate::workbook::{embedded, sections, Exercise, Workbook};
 
 /// What `dev check` is asked to check.
 pub struct CheckOptions {
@@ -79,6 +79,12 @@ pub fn check(g: &GlobalArgs, options: &CheckOptions) -> anyhow::Result<u8> {
     for e in &workbook.exercises {
         let shipped = std::fs::read_to_string(workbook.exercise_path(e)).unwrap_or_default();
         let solved = std::fs::read_to_string(workbook.solution_path(e)).unwrap_or_default();
+        for (text, rel) in [
+            (&shipped, e.relative_path()),
+            (&solved, e.relative_solution()),
+        ] {
+            problems.extend(missing_marker(text, &rel.display().to_string()));
+        }
         if let Some(drift) = tests_drift(&shipped, &solved) {
             problems.push(format!(
                 "{}: {drift} differ from the exercise's; a solution must pass the very tests the learner gets",
@@ -256,11 +262,12 @@ fn unlocked_changes(workbook: &Workbook) {
     if !changes.is_empty() {
         println!(
             "{} {} file{} differ from {MANIFEST_FILE} (e.g. {}); if these are your changes as an author, \
-             `iolings dev lock` records them as shipped (then rebuild)",
+             `{}` records them as shipped (then rebuild)",
             "note:".yellow().bold(),
             changes.len(),
             if changes.len() == 1 { "" } else { "s" },
-            changes[0].split_whitespace().last().unwrap_or_default()
+            changes[0].split_whitespace().last().unwrap_or_default(),
+            crate::invocation::with("dev lock")
         );
     }
 }
@@ -393,6 +400,15 @@ fn test_blocks(source: &str) -> std::collections::BTreeMap<String, String> {
     blocks
 }
 
+/// Pristine grading, `reset --tests` and `dev mutate` find the tests by their marker.
+fn missing_marker(text: &str, name: &str) -> Option<String> {
+    sections::tests_start(text.as_bytes()).is_none().then(|| {
+        format!(
+            "{name}: no tests marker (a `# ----------` line, then a line starting `# Tests`, above the tests)"
+        )
+    })
+}
+
 /// Which tests of `copy` differ from those of `original` (a copy must test the same way).
 fn tests_drift(original: &str, copy: &str) -> Option<String> {
     let (a, b) = (test_blocks(original), test_blocks(copy));
@@ -428,6 +444,7 @@ fn mistake_checks<'w>(workbook: &'w Workbook, dir: &Path) -> (Vec<Check<'w>>, Ve
         let shipped = std::fs::read_to_string(workbook.exercise_path(exercise)).unwrap_or_default();
         for file in files {
             let text = std::fs::read_to_string(&file).unwrap_or_default();
+            problems.extend(missing_marker(&text, &file.display().to_string()));
             if let Some(drift) = tests_drift(&shipped, &text) {
                 problems.push(format!(
                     "{}: {drift} differ from the exercise's; copy its tests again",
@@ -472,6 +489,7 @@ fn alternative_checks<'w>(workbook: &'w Workbook, dir: &Path) -> (Vec<Check<'w>>
         let shipped = std::fs::read_to_string(workbook.exercise_path(exercise)).unwrap_or_default();
         for file in files {
             let text = std::fs::read_to_string(&file).unwrap_or_default();
+            problems.extend(missing_marker(&text, &file.display().to_string()));
             if let Some(drift) = tests_drift(&shipped, &text) {
                 problems.push(format!(
                     "{}: {drift} differ from the exercise's; copy its tests again",

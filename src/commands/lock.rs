@@ -33,8 +33,9 @@ pub fn lock(g: &GlobalArgs, check: bool) -> anyhow::Result<u8> {
             println!("{} {change}", "✗".red());
         }
         println!(
-            "\n{} file(s) differ from {MANIFEST_FILE}: run `iolings dev lock` to record them as shipped",
-            changes.len()
+            "\n{} file(s) differ from {MANIFEST_FILE}: run `{}` to record them as shipped",
+            changes.len(),
+            crate::invocation::with("dev lock")
         );
         return Ok(1);
     }
@@ -90,7 +91,11 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) -> anyhow::Result<()>
         let entry = entry.with_context(|| format!("could not list {}", full.display()))?;
         let name = entry.file_name().to_string_lossy().into_owned();
         // Byte-code caches and editor droppings are nobody's shipped files.
-        if name == "__pycache__" || name.ends_with(".pyc") || name.ends_with('~') {
+        let dropping = [".pyc", ".swp", ".swo", ".orig", ".rej", "~"];
+        if name == "__pycache__"
+            || (name.starts_with('.') && !in_fixtures(dir))
+            || dropping.iter().any(|end| name.ends_with(end))
+        {
             continue;
         }
         let rel = dir.join(&name);
@@ -106,6 +111,11 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) -> anyhow::Result<()>
         }
     }
     Ok(())
+}
+
+/// Fixtures may hold dotfiles on purpose (a `.env`, a `.hidden` file to be found).
+fn in_fixtures(dir: &Path) -> bool {
+    dir.components().any(|c| c.as_os_str() == "fixtures")
 }
 
 /// One line per file added, removed or changed between two manifests.

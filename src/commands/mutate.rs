@@ -132,9 +132,10 @@ pub fn mutate(g: &GlobalArgs, args: &MutateArgs) -> anyhow::Result<u8> {
             broken.push(Report::broken(
                 exercise,
                 format!(
-                    "{} does not pass ({}), so its mutants would prove nothing; `iolings dev check` says why",
+                    "{} does not pass ({}), so its mutants would prove nothing; `{}` says why",
                     exercise.relative_solution().display(),
-                    verdict.outcome.label()
+                    verdict.outcome.label(),
+                    crate::invocation::with("dev check")
                 ),
             ));
             continue;
@@ -402,6 +403,12 @@ fn judge(
         }
     }
     let total = results.len();
+    if total == 0 {
+        problems.push(
+            "the mutator made no mutants of this solution: is its code above the tests marker?"
+                .to_string(),
+        );
+    }
     let mut killed = 0;
     for (mutant, was_killed) in results {
         if was_killed {
@@ -426,7 +433,7 @@ fn judge(
         equivalent,
         timed_out: 0,
         score,
-        passed: score + 1e-9 >= threshold,
+        passed: score + 1e-9 >= threshold && problems.is_empty(),
         survivors,
         problems,
     }

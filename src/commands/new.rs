@@ -7,7 +7,7 @@ use anyhow::Context;
 
 use crate::cli::GlobalArgs;
 use crate::workbook::info::RawInfo;
-use crate::workbook::manifest::MANIFEST_FILE;
+use crate::workbook::manifest::{self, MANIFEST_FILE};
 use crate::workbook::{Workbook, INFO_FILE};
 
 const TEMPLATE: &str = r#""""TITLE
@@ -84,10 +84,26 @@ pub fn new(g: &GlobalArgs, name: &str, lesson: &str) -> anyhow::Result<u8> {
     crate::progress::write_atomically(&info_path, updated.as_bytes())?;
     println!("added [[exercises]] name = \"{name}\" to {INFO_FILE}");
     Workbook::load(&workbook.root)?;
-    // A workbook that ships a manifest records the new files as shipped right away.
-    if workbook.root.join(MANIFEST_FILE).is_file() {
-        super::lock::write(&workbook.root, &super::lock::scan(&workbook.root)?)?;
-        println!("recorded the new files in {MANIFEST_FILE}");
+    // A workbook that ships a manifest records the new files (and only them: other edits in
+    // the folder are not the author's to ship by accident) as shipped right away.
+    let manifest_path = workbook.root.join(MANIFEST_FILE);
+    if let Ok(text) = std::fs::read_to_string(&manifest_path) {
+        let mut entries = manifest::parse(&text).map_err(|e| super::coded(3, e))?;
+        for rel in [
+            format!("exercises/{lesson}/{name}.py"),
+            format!("solutions/{lesson}/{name}.py"),
+            INFO_FILE.to_string(),
+        ] {
+            let bytes = std::fs::read(workbook.root.join(&rel))
+                .with_context(|| format!("could not read {rel}"))?;
+            entries.retain(|e| e.path != rel);
+            entries.push(manifest::Entry {
+                blob: manifest::blob_id(&bytes),
+                path: rel,
+            });
+        }
+        super::lock::write(&workbook.root, &entries)?;
+        println!("recorded the new files and {INFO_FILE} in {MANIFEST_FILE}");
     }
     println!(
         "Next: write the task and tests, solve it under solutions/, then `{}` (and `{}` to record it as shipped).",

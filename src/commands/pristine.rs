@@ -29,10 +29,17 @@ impl Pristine {
     /// the shipped tests. A missing learner file counts as no code at all.
     pub fn source_for(&self, learner_root: &Path, exercise: &Exercise) -> anyhow::Result<PathBuf> {
         let shipped_path = self.workbook.exercise_path(exercise);
-        let shipped = std::fs::read_to_string(&shipped_path)
+        let shipped = std::fs::read(&shipped_path)
             .with_context(|| format!("could not read {}", shipped_path.display()))?;
-        let learner = std::fs::read_to_string(learner_root.join(exercise.relative_path()))
-            .unwrap_or_default();
+        let learner_path = learner_root.join(exercise.relative_path());
+        // A deleted exercise is graded as no code at all; any other read error is reported.
+        let learner = match std::fs::read(&learner_path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => {
+                return Err(e).with_context(|| format!("could not read {}", learner_path.display()))
+            }
+        };
         let joined = sections::with_shipped_tests(&learner, &shipped).with_context(|| {
             format!(
                 "{} has no tests marker (`# ----------` then `# Tests`), so its tests cannot be told from its code",
@@ -59,12 +66,11 @@ impl Pristine {
 /// `how` is the command prefix to restore them with (None in watch mode: a key does it).
 pub fn tests_notice(workbook: &Workbook, exercise: &Exercise, how: Option<&str>) -> Option<String> {
     let shipped = embedded::file(&exercise.relative_path())?;
+    if !embedded::is_builtin_workbook(&workbook.root) {
+        return None; // another course or version: its tests are not ours to compare with
+    }
     let learner = std::fs::read(workbook.exercise_path(exercise)).ok()?;
-    let (shipped, learner) = (
-        String::from_utf8_lossy(shipped),
-        String::from_utf8_lossy(&learner),
-    );
-    sections::tests_differ(&learner, &shipped).then(|| match how {
+    sections::tests_differ(&learner, shipped).then(|| match how {
         Some(how) => format!(
             "your tests differ from the shipped ones; graders use the shipped tests (`{how} reset --tests {}` restores only them)",
             exercise.name

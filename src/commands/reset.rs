@@ -83,23 +83,13 @@ fn with_shipped_tests_only(
     current: Option<&[u8]>,
     shipped: &[u8],
 ) -> anyhow::Result<Option<Vec<u8>>> {
-    let shipped = String::from_utf8_lossy(shipped);
     let Some(current) = current else {
-        return Ok(Some(shipped.into_owned().into_bytes()));
+        return Ok(Some(shipped.to_vec()));
     };
-    let current = std::str::from_utf8(current).map_err(|_| {
-        super::coded(
-            exit::OTHER_ERROR,
-            format!(
-                "{} is not valid UTF-8, so its tests section cannot be found; fix the file or reset all of it",
-                exercise.relative_path().display()
-            ),
-        )
-    })?;
-    if !sections::tests_differ(current, &shipped) {
+    if !sections::tests_differ(current, shipped) {
         return Ok(None);
     }
-    let joined = sections::with_shipped_tests(current, &shipped).ok_or_else(|| {
+    let joined = sections::with_shipped_tests(current, shipped).ok_or_else(|| {
         super::coded(
             exit::WORKBOOK_ERROR,
             format!(
@@ -108,7 +98,7 @@ fn with_shipped_tests_only(
             ),
         )
     })?;
-    Ok(Some(joined.into_bytes()))
+    Ok(Some(joined))
 }
 
 /// Save `bytes` as `.iolings/backups/<name>-<unix time>[-n].py`; never overwrites a backup.

@@ -478,7 +478,7 @@ impl App {
             .iter()
             .filter(|e| self.progress.is_done(&e.name))
             .count();
-        format!("Progress saved: {done}/{} exercises done. Run `iolings` again to continue where you left off.", self.workbook.exercises.len())
+        format!("Progress saved: {done}/{} exercises done. Run `{}` again to continue where you left off.", self.workbook.exercises.len(), crate::invocation::command().trim_end_matches(" --"))
     }
 }
 

@@ -55,6 +55,12 @@ pub fn parse(text: &str) -> Result<Vec<Entry>, String> {
                 number + 1
             ));
         }
+        if entries.iter().any(|e: &Entry| e.path == path) {
+            return Err(format!(
+                "{MANIFEST_FILE}:{}: {path} is listed twice; run `dev lock` to write the manifest afresh",
+                number + 1
+            ));
+        }
         entries.push(Entry {
             path: path.to_string(),
             blob: blob.to_ascii_lowercase(),

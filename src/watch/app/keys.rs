@@ -193,11 +193,16 @@ impl App {
         let path = self.workbook.exercise_path(&exercise);
         let current = std::fs::read(&path);
         let restored: Vec<u8> = match (&current, tests_only) {
-            (Ok(bytes), true) => {
-                let shipped = String::from_utf8_lossy(shipped);
-                sections::with_shipped_tests(&String::from_utf8_lossy(bytes), &shipped)
-                    .map_or_else(|| shipped.as_bytes().to_vec(), String::into_bytes)
-            }
+            (Ok(bytes), true) => match sections::with_shipped_tests(bytes, shipped) {
+                Some(joined) => joined,
+                None => {
+                    self.status = format!(
+                        "the shipped {}.py has no tests marker: press x to reset the whole file",
+                        exercise.name
+                    );
+                    return;
+                }
+            },
             _ => shipped.to_vec(),
         };
         let shipped = restored.as_slice();
