@@ -20,9 +20,11 @@ again for the caller to see:
 
 Your task: save_config(path, config) writes the dict `config` as JSON (UTF-8, any
 indentation) to `path`, atomically, with the temp file in the target's directory (as in
-writing2). If anything raises (a value json cannot encode, a failing write...), the SAME
-exception reaches the caller, the old file at `path` is left exactly as it was, and no temp
-file is left in the directory.
+writing2). If anything raises (a value json cannot encode, a failing write, a failing
+rename...), the SAME exception reaches the caller, the old file at `path` is left exactly as
+it was, no temp file is left in the directory, and no file is left open. Remember that a
+buffered file does its real writing when it is flushed or closed: a full disk may show up
+only at the end of the `with` block.
 """
 
 import json
@@ -42,10 +44,33 @@ def save_config(path, config):
 # ---------------------------------------------------------------------------------------------
 # Tests
 
+import contextlib  # noqa: E402
 import errno  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import resource  # noqa: E402
 import shutil  # noqa: E402
+import signal  # noqa: E402
 
 import iolings_testkit as kit  # noqa: E402
+
+
+@contextlib.contextmanager
+def _failing_rename():
+    """os.replace and os.rename raise OSError(EIO). Yields the list of calls made."""
+    calls = []
+    real = os.replace, os.rename
+
+    def failing(src, dst, *args, **kwargs):
+        calls.append(dst)
+        raise OSError(errno.EIO, os.strerror(errno.EIO), os.fspath(src))
+
+    os.replace = os.rename = failing
+    try:
+        yield calls
+    finally:
+        os.replace, os.rename = real
+
 
 NEW = {
     "service": "uploads",
@@ -80,8 +105,30 @@ def _leftovers(folder):
 
 
 LEFTOVER = ("a temp file was left behind after the failed save. Every failure leaves one more, "
-            "until the disk is full: put the writing and the os.replace in try/except "
-            "BaseException, os.unlink(tmp) there, then `raise`")
+            "until the disk is full: put the writing AND the os.replace in one try block, "
+            "with `except BaseException:` os.unlink(tmp), then `raise`")
+
+
+def _outcome(path, config):
+    """Call save_config; return None, or (type, errno, text) of the exception it raised."""
+    with kit.no_leaked_files():  # a failed save must still close its file
+        try:
+            save_config(path, config)
+        except BaseException as exc:
+            return type(exc), getattr(exc, "errno", None), "%s: %s" % (type(exc).__name__, exc)
+    return None
+
+
+def _failed(got, expected, situation):
+    """`got` (from _outcome) must be the `expected` exception."""
+    assert got is not None, (
+        "%s, and save_config returned as if the save had worked: the caller would tell the "
+        "user it was saved. Clean up, then re-raise with a bare `raise`" % situation)
+    assert issubclass(got[0], expected), (
+        "%s: the caller must get that same %s, but got %s. After cleaning up, re-raise the "
+        "original with a bare `raise`; don't replace it with another exception"
+        % (situation, expected.__name__, got[2]))
+    return got
 
 
 def test_saves_the_config_as_json(tmp_path):
@@ -103,14 +150,8 @@ def test_replaces_the_old_config(tmp_path):
 def test_a_value_json_cannot_encode(tmp_path):
     path, before = _old_config(tmp_path)
     bad = dict(NEW, allowed_types={"application/pdf", "image/png"})  # a set: not JSON
-    raised = None
-    try:
-        save_config(path, bad)
-    except TypeError as exc:
-        raised = exc
-    assert raised is not None, (
-        "a set cannot be written as JSON: json.dump raises TypeError, and that error must "
-        "reach the caller (re-raise it after cleaning up, don't return quietly)")
+    _failed(_outcome(path, bad), TypeError,
+            "a set cannot be written as JSON: json.dump raises TypeError")
     assert _bytes(path) == before, (
         "the old config must be left exactly as it was: json.dump had already written half "
         "a document when it failed, so it must have gone into a temp file, not the target")
@@ -119,20 +160,61 @@ def test_a_value_json_cannot_encode(tmp_path):
 
 def test_a_full_disk(tmp_path):
     path, before = _old_config(tmp_path)
-    raised = None
     with kit.failing_writes(errno.ENOSPC):
-        try:
-            save_config(path, NEW)
-        except OSError as exc:
-            raised = exc
-    assert raised is not None, (
-        "every write failed with ENOSPC (disk full): that OSError must reach the caller, "
-        "who would otherwise believe the config was saved")
-    assert raised.errno == errno.ENOSPC, (
+        got = _outcome(path, NEW)
+    _failed(got, OSError, "every write failed with ENOSPC (disk full)")
+    assert got[1] == errno.ENOSPC, (
         "the caller must get the original error (ENOSPC), not another one raised while "
-        "cleaning up: %r" % raised)
+        "cleaning up: %s" % got[2])
     assert _bytes(path) == before, "the old config must be left exactly as it was"
     assert _leftovers(tmp_path) == [], LEFTOVER
+
+
+@contextlib.contextmanager
+def _file_size_limit(nbytes):
+    """Every write that would make a file larger than nbytes fails with EFBIG ("File too
+    large"), like a quota or a full disk: at the moment the bytes really reach the kernel."""
+    limit = resource.getrlimit(resource.RLIMIT_FSIZE)
+    handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # get the error, not the signal
+    resource.setrlimit(resource.RLIMIT_FSIZE, (nbytes, limit[1]))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, limit)
+        signal.signal(signal.SIGXFSZ, handler)
+
+
+def test_a_full_disk_noticed_only_at_close(tmp_path):
+    # A small config fits in the file object's buffer: f.write() only copies it there, and
+    # the real write to the disk happens when the file is flushed or closed at the end of
+    # the `with` block. So that is where a full disk or a quota shows up.
+    path, before = _old_config(tmp_path)
+    with _file_size_limit(0):
+        got = _outcome(path, NEW)
+    _failed(got, OSError, "the data did not fit on the disk (EFBIG)")
+    assert got[1] == errno.EFBIG, (
+        "the caller must get the original error (EFBIG), not another one raised while "
+        "cleaning up: %s" % got[2])
+    assert _bytes(path) == before, "the old config must be left exactly as it was"
+    assert _leftovers(tmp_path) == [], (
+        "the data did not fit on the disk, and the temp file was left behind. For a "
+        "buffered file the error comes when the file is flushed or closed, at the end of "
+        "the `with` block: the try must cover the whole `with` block and the os.replace, "
+        "not just json.dump inside it")
+
+
+def test_a_failing_rename(tmp_path):
+    path, before = _old_config(tmp_path)
+    with _failing_rename() as renames:
+        got = _outcome(path, NEW)
+    if not renames:
+        return  # it renamed nothing: test_the_temp_file_is_in_the_same_directory says why it must
+    _failed(got, OSError, "os.replace failed with EIO")
+    assert got[1] == errno.EIO, "the caller must get the rename's own error: %s" % got[2]
+    assert _bytes(path) == before, "the old config must be left exactly as it was"
+    assert _leftovers(tmp_path) == [], (
+        "os.replace failed, and the temp file was left behind: the rename belongs inside the "
+        "try block too, so that its failure also removes the temp file")
 
 
 class _Interrupted(dict):
@@ -145,14 +227,8 @@ class _Interrupted(dict):
 def test_ctrl_c_in_the_middle_of_the_save(tmp_path):
     path, before = _old_config(tmp_path)
     bad = dict(NEW, storage=_Interrupted(NEW["storage"]))  # half the JSON is written first
-    interrupted = False
-    try:
-        save_config(path, bad)
-    except KeyboardInterrupt:
-        interrupted = True
-    assert interrupted, (
-        "Ctrl-C (KeyboardInterrupt) arrived in the middle of the save, and save_config did not "
-        "let it through: clean up, then a bare `raise`")
+    _failed(_outcome(path, bad), KeyboardInterrupt,
+            "Ctrl-C (KeyboardInterrupt) arrived in the middle of the save")
     assert _bytes(path) == before, "the old config must be left exactly as it was"
     assert _leftovers(tmp_path) == [], (
         "Ctrl-C (KeyboardInterrupt) arrived in the middle of json.dump, and the temp file "
@@ -178,5 +254,43 @@ def test_the_temp_file_is_in_the_same_directory(tmp_path):
                if e[0] in ("replace", "rename") and os.path.realpath(e[2]) == target]
     assert sources != [], "save_config must os.replace() a temp file onto the target"
     assert os.path.dirname(sources[-1]) == os.path.dirname(target), (
-        "the temp file must be in the target's directory: os.replace is only atomic within "
-        "one filesystem")
+        "the temp file was created in %s, not in the target's directory %s: os.replace is "
+        "only atomic within one filesystem, and elsewhere it may fail with EXDEV. "
+        "tempfile.mkstemp(dir=folder) with the folder of os.path.abspath(path)"
+        % (os.path.dirname(sources[-1]), os.path.dirname(target)))
+
+
+def test_two_saves_at_the_same_moment(tmp_path):
+    # Two workers save the same config at once: the second one runs from start to end while
+    # the first is just about to rename its temp file.
+    path, _ = _old_config(tmp_path)
+    other = dict(NEW, max_upload_mb=75)
+    second = []
+    real = os.replace, os.rename
+
+    def other_worker_saves_first(rename):
+        def hooked(src, dst, *args, **kwargs):
+            if not second:
+                second.append("ok")
+                try:
+                    save_config(path, other)
+                except Exception as exc:
+                    second[0] = exc
+            return rename(src, dst, *args, **kwargs)
+        return hooked
+
+    os.replace, os.rename = (other_worker_saves_first(f) for f in real)
+    first = "ok"
+    try:
+        save_config(path, NEW)
+    except Exception as exc:
+        first = exc
+    finally:
+        os.replace, os.rename = real
+    failed = [r for r in [first] + second if r != "ok"]
+    assert failed == [], (
+        "two saves of the same config ran at the same moment, and one of them failed with "
+        "%r: both used the same temp file. A fixed name (path + '.tmp') is shared by every "
+        "writer: let tempfile.mkstemp(dir=...) create a fresh, unique one" % failed[0])
+    assert _parsed(path) == NEW, "the last rename was the first worker's: its config must win"
+    assert _leftovers(tmp_path) == [], "no temp file may be left behind"

@@ -32,8 +32,8 @@ with an ISO timestamp, so sorting the text sorts by time). Fix merge_logs(paths,
   heapq.merge(*files) pick the next line; never read a whole file (no read(), readlines(),
   list(f) or sorted(f)).
 - Every file opened is closed again, also when something fails half-way: when one input does
-  not exist (its FileNotFoundError must propagate to the caller) or when writing the output
-  fails (that OSError must propagate too).
+  not exist (its FileNotFoundError must propagate to the caller), when writing the output
+  fails (that OSError must propagate too), and when Ctrl-C arrives (KeyboardInterrupt).
 """
 
 import contextlib  # noqa: F401  (you will want contextlib.ExitStack)
@@ -61,6 +61,7 @@ import builtins  # noqa: E402
 import errno  # noqa: E402
 import io  # noqa: E402
 import os  # noqa: E402
+import pathlib  # noqa: E402
 
 import iolings_testkit as kit  # noqa: E402
 
@@ -72,22 +73,50 @@ def read_lines(path):
         return f.readlines()
 
 
-@contextlib.contextmanager
-def watch_opens():
-    """Collect every file object opened in the block, so a test can check which are closed."""
-    opened = []
-    saved = builtins.open, io.open
+class CtrlCOnWrite(io.TextIOWrapper):
+    """A text file whose writes raise KeyboardInterrupt, as if Ctrl-C arrived right then."""
 
-    def spy(*args, **kwargs):
-        f = saved[1](*args, **kwargs)
+    def write(self, text):
+        raise KeyboardInterrupt
+
+    def writelines(self, lines):
+        raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def watch_opens(ctrl_c_writing=None):
+    """Collect every file object opened in the block, so a test can check which are closed.
+    Writing to the file `ctrl_c_writing` (if given) raises KeyboardInterrupt."""
+    opened = []
+    saved = builtins.open, io.open, pathlib.Path.open
+
+    def spy(file, mode="r", buffering=-1, encoding=None, *args, **kwargs):
+        if (ctrl_c_writing is not None and isinstance(file, (str, os.PathLike))
+                and os.path.abspath(file) == os.path.abspath(ctrl_c_writing)
+                and "b" not in mode and "r" not in mode):
+            f = CtrlCOnWrite(saved[1](file, mode + "b"), encoding=encoding or "utf-8")
+        else:
+            f = saved[1](file, mode, buffering, encoding, *args, **kwargs)
         opened.append(f)
         return f
 
+    def path_spy(self, mode="r", buffering=-1, encoding=None, *args, **kwargs):
+        return spy(self, mode, buffering, encoding, *args, **kwargs)
+
     builtins.open = io.open = spy
+    pathlib.Path.open = path_spy
     try:
         yield opened
     finally:
-        builtins.open, io.open = saved
+        builtins.open, io.open, pathlib.Path.open = saved
+
+
+def left_open(opened):
+    """The names of the files in `opened` that are still open (and closes them)."""
+    names = [os.path.basename(f.name) for f in opened if not f.closed]
+    for f in opened:
+        f.close()
+    return names
 
 
 def test_merges_four_logs(tmp_path):
@@ -102,12 +131,14 @@ def test_any_number_of_logs(tmp_path):
     shards = []
     for n in range(7):
         shard = tmp_path / ("shard-%d.log" % n)
-        shard.write_text("".join("2024-05-01T10:%02d:00Z shard-%d\n" % (m, n)
-                                 for m in range(n, 60, 7)), encoding="utf-8")
+        shard.write_text("".join("2024-05-01T10:%02d:00Z shard-%d GET /files/café-%d.pdf\n"
+                                 % (m, n, m) for m in range(n, 60, 7)), encoding="utf-8")
         shards.append(shard)
     out = tmp_path / "merged.log"
     assert merge_logs(shards, out) == 60
-    assert read_lines(out) == sorted(line for shard in shards for line in read_lines(shard))
+    assert read_lines(out) == sorted(line for shard in shards for line in read_lines(shard)), (
+        "every line of the 7 logs, in time order, and exactly as it was: the logs are UTF-8 "
+        "(café), so read and write them with encoding='utf-8'")
     assert merge_logs(shards[:1], out) == 9, "a single log is copied as it is"
     assert merge_logs([], out) == 0, "no logs at all: write an empty file and return 0"
     assert read_lines(out) == []
@@ -129,17 +160,13 @@ def test_missing_log_closes_the_ones_already_open(tmp_path):
     assert raised, (
         "logs/api-9.log does not exist: let the FileNotFoundError reach the caller. Skipping "
         "it would quietly produce a merged log with a whole server missing")
-    first_two = {os.path.realpath(SHARDS[0]), os.path.realpath(SHARDS[1])}
-    before = [f for f in opened
-              if isinstance(f.name, (str, os.PathLike)) and os.path.realpath(f.name) in first_two]
-    still_open = [os.fspath(f.name) for f in before if not f.closed]
-    for f in before:
-        f.close()
+    still_open = left_open(opened)
     assert still_open == [], (
-        "opening the 3rd of 4 logs failed, and the files opened before it were left open. "
-        "A list comprehension of open() calls loses them when one open() raises: open each "
-        "file with stack.enter_context(open(...)) inside `with contextlib.ExitStack() as "
-        "stack:`, which closes everything it already holds when a later open() fails")
+        "opening the 3rd of 4 logs failed, and %s, opened before it, stayed open. A list "
+        "comprehension of open() calls loses them when one open() raises, and an output opened "
+        "outside the stack is never closed: open every file, the output too, with "
+        "stack.enter_context(open(...)) inside `with contextlib.ExitStack() as stack:`, which "
+        "closes everything it already holds when a later open() fails" % " and ".join(still_open))
 
 
 def test_failed_write_closes_every_input(tmp_path):
@@ -153,10 +180,27 @@ def test_failed_write_closes_every_input(tmp_path):
                     raised = True  # (keeping the exception would keep the files alive)
     except AssertionError as leak:
         raise AssertionError(
-            "writing the merged log failed (disk full) and the input logs were not closed: "
-            "closing them after the loop is skipped when write() raises. Let one ExitStack "
-            "own the inputs and the output. (%s)" % leak) from None
+            "writing the merged log failed (disk full) and a file was left open: closing "
+            "files after the loop is skipped when write() raises. Let one ExitStack own the "
+            "inputs and the output. (%s)" % leak) from None
     assert raised, "the disk is full: the OSError from write() must reach the caller"
+
+
+def test_ctrl_c_closes_every_file(tmp_path):
+    out = tmp_path / "merged.log"
+    interrupted = False
+    with watch_opens(ctrl_c_writing=out) as opened:
+        try:
+            merge_logs(SHARDS, out)
+        except KeyboardInterrupt:
+            interrupted = True
+    still_open = left_open(opened)
+    assert interrupted, "Ctrl-C while writing: the KeyboardInterrupt must reach the caller"
+    assert still_open == [], (
+        "Ctrl-C (KeyboardInterrupt) arrived while writing the merged log and left %s open. "
+        "KeyboardInterrupt is a BaseException, not an Exception: cleanup in `except "
+        "Exception:` never runs for it. An ExitStack closes everything it holds whatever "
+        "the exception" % " and ".join(still_open))
 
 
 def test_streams_instead_of_loading_whole_files(tmp_path):
@@ -165,12 +209,12 @@ def test_streams_instead_of_loading_whole_files(tmp_path):
         shard = tmp_path / ("big-%d.log" % n)
         shard.write_text("".join("2024-05-01T%02d:%02d:%02d.%06dZ api-%d POST /upload 201\n"
                                  % (s // 3600, s // 60 % 60, s % 60, n, n)
-                                 for s in range(0, 80000, 4)), encoding="utf-8")
+                                 for s in range(0, 40000, 4)), encoding="utf-8")
         shards.append(shard)
     size = sum(shard.stat().st_size for shard in shards)
     count, peak = kit.peak_memory(merge_logs, shards, tmp_path / "merged.log")
-    assert count == 80000
-    assert peak < 2 * 1024 * 1024, (
+    assert count == 40000
+    assert peak < 1024 * 1024, (
         "merging %.1f MB of logs took %.1f MB of memory: the files were read whole. Keep them "
         "all open and let heapq.merge(*files) read one line at a time from each: that is why "
         "all the files must be open at once" % (size / 1e6, peak / 1e6))

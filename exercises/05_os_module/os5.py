@@ -53,7 +53,11 @@ def create_secret(path, data):
 # Tests
 
 import contextlib  # noqa: E402
+import errno  # noqa: E402
+import os  # noqa: E402
 import stat  # noqa: E402
+
+import iolings_testkit as kit  # noqa: E402
 
 
 def mode_of(path):
@@ -112,11 +116,13 @@ def test_writes_the_data(tmp_path):
     assert got == b"tok_4f1c9e\n", "the file holds exactly the bytes given"
 
 
-def test_mode_is_0600_with_the_usual_umask(tmp_path):
-    path = os.path.join(tmp_path, "deploy.key")
-    with process_umask(0o022):
-        create_secret(path, b"tok")
-    assert oct(mode_of(path)) == "0o600", "the secret ends up owner-only: rw------- (0o600)"
+def test_mode_is_0600_whatever_the_umask(tmp_path):
+    for mask in (0o022, 0o002, 0o077):
+        path = os.path.join(tmp_path, "deploy-%o.key" % mask)
+        with process_umask(mask):
+            create_secret(path, b"tok")
+        assert oct(mode_of(path)) == "0o600", (
+            "with umask %s the secret must end up owner-only: rw------- (0o600)" % oct(mask))
 
 
 def test_never_readable_by_others_even_for_an_instant(tmp_path):
@@ -139,15 +145,17 @@ def test_refuses_to_overwrite_an_existing_file(tmp_path):
     with open(path, "wb") as f:
         f.write(b"the token production uses")
     raised = None
-    try:
-        create_secret(path, b"new")
-    except FileExistsError as exc:
-        raised = exc
+    with process_umask(0o022):  # an error must not leave the umask changed either
+        try:
+            create_secret(path, b"new")
+        except FileExistsError as exc:
+            raised = exc
     with open(path, "rb") as f:
         after = f.read()
     assert after == b"the token production uses", (
         "an existing file was overwritten: O_CREAT alone opens what is there (and O_TRUNC or "
-        "open('w') empties it). Add os.O_EXCL to fail when anything exists at the path.")
+        "open('w') empties it; os.replace() puts another file in its place). Create it with "
+        "os.O_CREAT | os.O_EXCL, which fails when anything exists at the path.")
     assert raised is not None, "raise FileExistsError when the path already exists"
 
 
@@ -174,3 +182,136 @@ def test_no_descriptor_left_open(tmp_path):
     assert after == before, (
         "file descriptors left open: os.open() returns a bare int that nothing closes for you. "
         "Wrap it with `with os.fdopen(fd, 'wb') as f:`, or os.close(fd) in a finally: block.")
+
+
+@contextlib.contextmanager
+def short_os_writes(limit):
+    """os.write() writes at most `limit` bytes per call and returns that count, as it may for a
+    pipe, a socket, a full disk or after a signal. Buffered file objects loop until done."""
+    real_write = os.write
+
+    def write(fd, data):
+        return real_write(fd, bytes(memoryview(data)[:limit]))
+
+    os.write = write
+    try:
+        yield
+    finally:
+        os.write = real_write
+
+
+@contextlib.contextmanager
+def attacker_right_after_the_first_check(action):
+    """Run `action` once, just after the first existence check (os.stat, os.lstat, os.access,
+    os.listdir, os.scandir: os.path.exists/lexists/isfile and Path.exists all end up there)
+    has returned: what another process can do between a check and the use of its answer."""
+    names = ("stat", "lstat", "access", "listdir", "scandir")
+    real = {name: getattr(os, name) for name in names}
+    done = []
+
+    def make(name):
+        def checked(*args, **kwargs):
+            try:
+                return real[name](*args, **kwargs)
+            finally:
+                if not done:
+                    done.append(name)
+                    action()
+        return checked
+
+    for name in names:
+        setattr(os, name, make(name))
+    try:
+        yield done
+    finally:
+        for name in names:
+            setattr(os, name, real[name])
+
+
+def test_every_byte_is_written_even_when_os_write_is_short(tmp_path):
+    path = os.path.join(tmp_path, "deploy.key")
+    data = bytes(range(256)) * 40
+    with short_os_writes(1000):
+        create_secret(path, data)
+    with open(path, "rb") as f:
+        got = f.read()
+    assert len(got) == len(data), (
+        "the file holds %d of the %d bytes: os.write(fd, data) may write FEWER bytes than "
+        "given and returns how many it wrote. Loop until everything is written, or let "
+        "os.fdopen(fd, 'wb').write() do it" % (len(got), len(data)))
+    assert got == data, "the file holds exactly the bytes given"
+
+
+def test_no_descriptor_left_open_when_writing_fails(tmp_path):
+    path = os.path.join(tmp_path, "deploy.key")
+    before = open_descriptors()
+    leaked = None
+    with kit.failing_writes(errno.ENOSPC):  # the disk is full
+        try:
+            create_secret(path, b"tok" * 1000)
+        except OSError:
+            leaked = open_descriptors() - before  # while the error is still being handled
+        else:
+            raise AssertionError("every write failed with ENOSPC, yet create_secret returned: "
+                                 "let the OSError propagate")
+    assert leaked == 0, (
+        "a write failed (disk full) and %s descriptor(s) stayed open: close the file on the "
+        "error path too. `with os.fdopen(fd, 'wb') as f:` does, or os.close(fd) in a finally: "
+        "block" % leaked)
+
+
+def test_no_gap_between_check_and_create(tmp_path):
+    path = os.path.join(tmp_path, "deploy.key")
+    victim = os.path.join(tmp_path, "victim.txt")  # e.g. ~/.bashrc
+    raised = None
+    with attacker_right_after_the_first_check(lambda: os.symlink(victim, path)) as checked:
+        try:
+            create_secret(path, b"tok")
+        except FileExistsError as exc:
+            raised = exc
+    if not checked:
+        return  # no separate check at all: nothing to slip in between
+    assert not os.path.exists(victim), (
+        "a symlink planted at the path between your existence check and your open() was "
+        "followed, and its target written. A check (os.path.exists, lexists, os.access...) "
+        "answers for a moment that is already past: let os.open(path, os.O_WRONLY | "
+        "os.O_CREAT | os.O_EXCL, 0o600) check and create in one step.")
+    assert raised is not None, "something appeared at the path: raise FileExistsError"
+
+
+@contextlib.contextmanager
+def swapped_right_after_creation(path, victim):
+    """Just after os.open() has created `path`, another user replaces it with a symlink to
+    `victim` (anyone who may write to the folder can, as in /tmp)."""
+    real_open = os.open
+    done = []
+
+    def os_open(file, flags, *args, **kwargs):
+        fd = real_open(file, flags, *args, **kwargs)
+        if (not done and flags & os.O_CREAT and not isinstance(file, int)
+                and os.path.abspath(file) == os.path.abspath(path)):
+            done.append(True)
+            os.remove(path)
+            os.symlink(victim, path)
+        return fd
+
+    os.open = os_open
+    try:
+        yield done
+    finally:
+        os.open = real_open
+
+
+def test_writes_through_the_descriptor_it_created(tmp_path):
+    path = os.path.join(tmp_path, "deploy.key")
+    victim = os.path.join(tmp_path, "victim.txt")  # e.g. ~/.bashrc
+    with swapped_right_after_creation(path, victim):
+        try:
+            create_secret(path, b"tok")
+        except OSError:
+            pass  # noticing the swap is fine too
+    assert not os.path.exists(victim), (
+        "after creating the file you opened it again BY NAME (open(path, 'wb'), "
+        "Path.write_bytes ...): by then another process had replaced it with a symlink, and "
+        "the secret went to the symlink's target. Write through the descriptor os.open() "
+        "returned: `with os.fdopen(fd, 'wb') as f: f.write(data)`.")

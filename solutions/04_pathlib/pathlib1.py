@@ -61,7 +61,8 @@ def report_path(upload):
     return upload.parent / (upload.stem + ".errors.txt")
 
 
-# === Tests (do not edit) =========================================================================
+# ---------------------------------------------------------------------------------------------
+# Tests. Read them, don't change them.
 
 
 def test_thumbnail_is_a_path():
@@ -84,6 +85,14 @@ def test_thumbnail_replaces_only_the_last_suffix():
     assert got == Path("media/2024/thumbs/cat.photo.webp"), (
         "only the LAST suffix is replaced: 'cat.photo.JPG' keeps '.photo' "
         "(with_suffix('.webp') does exactly this; splitting the name on the first dot does not)"
+    )
+
+
+def test_thumbnail_keeps_the_name_as_it_is():
+    got = thumbnail_path(Path("Holiday Pics/IMG 0042.HEIC"))
+    assert got == Path("Holiday Pics/thumbs/IMG 0042.webp"), (
+        "only the suffix changes: keep the rest of the name exactly as it is (its case, its "
+        "spaces), and the directory too"
     )
 
 
@@ -127,6 +136,15 @@ def test_split_name_dotfile():
     )
 
 
+def test_split_name_dotfile_with_an_extension():
+    got = split_name(Path("web/.eslintrc.json"))
+    assert got == (".eslintrc", ".json"), (
+        "a hidden file can have an extension too: Path('.eslintrc.json').suffixes is "
+        "['.json'] (only the LEADING dot is part of the base). Take the extensions from "
+        "path.suffixes instead of special-casing names that start with a dot"
+    )
+
+
 def test_split_name_ignores_dots_in_directories():
     assert split_name(Path("releases/v1.2/notes")) == ("notes", ""), (
         "only the file NAME is split: the dot in the directory 'v1.2' is not part of it "
@@ -158,4 +176,12 @@ def test_report_path_ignores_dots_in_directories():
     assert got == Path("imports/v1.2/orders.errors.txt"), (
         "the dot in the directory 'v1.2' is not part of the file name: work on upload.stem "
         "and upload.parent, never on str(upload). A name without a suffix is its own stem"
+    )
+
+
+def test_report_path_of_a_dotfile():
+    got = report_path(Path("imports/.orders"))
+    assert got == Path("imports/.orders.errors.txt"), (
+        "a leading dot is not a suffix: the stem of '.orders' is '.orders' itself. "
+        "Splitting the name at its last dot leaves nothing of it; use upload.stem"
     )

@@ -25,7 +25,7 @@ safe_join(base, user_path) -> Path
     absolute Path that user_path names inside base.
     Raise ValueError if that path is not inside base: this covers "../" tricks, absolute paths
     such as "/etc/passwd", and symlinks that lead out of base. Resolve `base` too before you
-    compare, or a perfectly good name is refused.
+    compare (it may itself be reached through a symlink), or a perfectly good name is refused.
     Normal nested names such as "users/42/avatar.png" are accepted, whether the file exists
     yet or not.
 """
@@ -45,7 +45,8 @@ def safe_join(base, user_path):
     return target
 
 
-# === Tests (do not edit) =========================================================================
+# ---------------------------------------------------------------------------------------------
+# Tests. Read them, don't change them.
 
 
 def make_storage(tmp_path):
@@ -132,12 +133,15 @@ def test_refuses_symlink_leading_outside(tmp_path):
     base = make_storage(tmp_path)
     os.symlink(tmp_path / "secret.txt", base / "users" / "42" / "notes.txt")
     os.symlink(tmp_path, base / "backup")  # a link to a directory outside base
-    for evil in ("users/42/notes.txt", "backup/secret.txt"):
+    os.symlink("../../../secret.txt", base / "users" / "42" / "old.txt")  # a relative link out
+    for evil in ("users/42/notes.txt", "backup/secret.txt", "users/42/old.txt",
+                 "backup/../secret.txt"):
         got = refused(base, evil)
         assert got == REFUSED, (
-            "%r contains no '..' but goes through a symlink that points out of base, yet "
-            "safe_join returned %r: resolve() follows symlinks, so check the RESOLVED path"
-            % (evil, got)
+            "%r goes through a symlink that points out of base, yet safe_join returned %r. "
+            "Only the file system knows where a link leads (relative links, and '..' after a "
+            "link, which climbs from the link's TARGET): check the path resolve() gives, not "
+            "the text" % (evil, got)
         )
 
 
@@ -148,6 +152,34 @@ def test_accepts_symlink_staying_inside(tmp_path):
     assert got == (base / "users" / "42" / "avatar.png").resolve(), (
         "a symlink that leads to another place INSIDE base is fine: return the resolved path"
     )
+    got = refused(base, "me/../42/avatar.png")
+    assert got != REFUSED, (
+        "me is a link to users/42, so me/.. is users (the '..' climbs from where the link "
+        "leads) and me/../42/avatar.png is users/42/avatar.png, inside base. Refusing every "
+        "'..' refuses good names: resolve the path and compare where it really leads"
+    )
+    assert got == (base / "users" / "42" / "avatar.png").resolve(), (
+        "me is a link to users/42, so me/.. is users (the '..' climbs from where the link "
+        "leads), and me/../42/avatar.png is users/42/avatar.png. Removing 'me/..' as text "
+        "(os.path.normpath, abspath) names another file: let resolve() do it, got %r" % (got,)
+    )
+
+
+def test_base_reached_through_a_symlink(tmp_path):
+    base = make_storage(tmp_path)
+    os.symlink(base, tmp_path / "srv-files")  # the service is configured with this path
+    got = refused(tmp_path / "srv-files", "users/42/avatar.png")
+    assert got != REFUSED, (
+        "base is srv-files, a symlink to files, and a good name was refused: the resolved "
+        "target lies under files, so compare it with the RESOLVED base. absolute() and "
+        "os.path.abspath keep the link's name, and no resolved path is ever under it"
+    )
+    assert got == (base / "users" / "42" / "avatar.png").resolve(), (
+        "return the resolved path, which lies under the real base directory files (got %r)"
+        % (got,)
+    )
+    got = refused(tmp_path / "srv-files", "../secret.txt")
+    assert got == REFUSED, "'../secret.txt' still climbs out of a symlinked base: raise ValueError"
 
 
 def test_base_given_in_non_canonical_form(tmp_path):

@@ -66,10 +66,11 @@ import iolings_testkit as kit
 MEGABYTE = 1024 * 1024
 MEMORY_LIMIT = 5 * MEGABYTE
 
-INFO = "2024-05-01T12:00:00Z INFO  GET /api/orders/1234 200 in 12 ms for zoë@example.com\n"
-ERROR = "2024-05-01T12:00:01Z ERROR POST /api/uploads 507 disk quota exceeded (tenant müller)\n"
+TRACE = " trace=" + "4bf92f3577b34da6a3ce929d0e0e4736" * 28  # long lines, as with request dumps
+INFO = "2024-05-01T12:00:00Z INFO  GET /api/orders/1234 200 in 12 ms user=zoë@example.com"
+ERROR = "2024-05-01T12:00:01Z ERROR POST /api/uploads 507 disk quota exceeded tenant=müller"
 # kit.make_file repeats this block: a 30 MB log where one line in four is an error.
-LOG_BLOCK = INFO * 3 + ERROR
+LOG_BLOCK = (INFO + TRACE + "\n") * 3 + ERROR + TRACE + "\n"
 
 
 def make_big_log(tmp_path):
@@ -81,6 +82,96 @@ def test_count_errors_in_a_small_log():
         "app.log has 4 lines containing ERROR. The last one contains it twice and counts once "
         "(count lines, not occurrences); the line with a lowercase 'error' does not count"
     )
+
+
+# Chunk sizes people read with: 1000, 1024, 4096, 8192 (io.DEFAULT_BUFFER_SIZE), 64 KiB, 1 MiB...
+CHUNK_SIZES = (1000, 1024, 4096, 8192, 10000, 16384, 65536, 100000, 131072, 1048576)
+
+
+COUNTED_OCCURRENCES = (
+    "count_errors returned %d, the number of times ERROR occurs: count the lines that contain "
+    "it instead (a line with ERROR twice counts once)"
+)
+
+
+def log_cut_at_every_chunk_size(cut):
+    """(text, count): an ASCII log and how many of its lines contain ERROR.
+
+    Wherever a read of one of CHUNK_SIZES characters ends, the log has a line containing
+    ERROR, and the read ends at `cut` characters into that line.
+    """
+    info = "2024-05-01T12:00:00Z INFO  GET /api/orders 200 in 12 ms\n"
+    parts, size, count = [], 0, 0
+    for boundary in sorted({k * s for s in CHUNK_SIZES for k in (1, 2, 3)}):
+        start = boundary - len(cut[0])
+        if start <= size:
+            continue  # too close to the one before
+        while start - size > len(info):
+            parts.append(info)
+            size += len(info)
+        parts.append("." * (start - size - 1) + "\n")
+        parts.append(cut[1])
+        size, count = start + len(cut[1]), count + 1
+    return "".join(parts), count
+
+
+def test_count_errors_when_reads_cut_a_line(tmp_path):
+    path = tmp_path / "cut.log"
+    for cut, why in (
+        (("2024-05-01T12:00:01Z ER", "2024-05-01T12:00:01Z ERROR upload failed\n"),
+         "the reads end inside the word: 'ER' ends one chunk and 'ROR' starts the next, so "
+         "neither chunk contains ERROR"),
+        (("2024-05-01T12:00:02Z ERROR retry ", "2024-05-01T12:00:02Z ERROR retry ERROR\n"),
+         "the reads end between the two ERRORs of a line, so both halves of the line count"),
+    ):
+        text, expected = log_cut_at_every_chunk_size(cut)
+        path.write_bytes(text.encode("ascii"))
+        got = count_errors(path)
+        assert got != text.count("ERROR") or got == expected, COUNTED_OCCURRENCES % got
+        assert got == expected, (
+            "%d lines of this log contain ERROR and count_errors says %d. Wherever a read of "
+            "1000, 1024, 4096, 8192... or 1 MiB characters ends, %s. A chunk is not a line: "
+            "iterate over the file (for line in f), which always gives whole lines"
+            % (expected, got, why)
+        )
+
+
+def test_count_errors_in_awkward_lines(tmp_path):
+    path = tmp_path / "awkward.log"
+    for line, expected, advice in (
+        ("ERROR at the very start of a line\n", 1,
+         "ERROR at position 0 counts: line.find('ERROR') is 0 there, which is not > 0; "
+         "test '\"ERROR\" in line'"),
+        ("2024-05-01T12:00:03Z [ERROR] disk full\n", 1,
+         "a line contains ERROR even when it is not a separate word: test '\"ERROR\" in line', "
+         "not line.split()"),
+        ("2024-05-01T12:00:04Z level=ERROR,code=507\n", 1,
+         "a line contains ERROR even when it is not a separate word: test '\"ERROR\" in line', "
+         "not line.split()"),
+        ("ERROR, ERROR: payload=" + "x" * 100_000 + " ERROR\n", 1,
+         "this one 100 KB line has ERROR at both ends and counts once. Pieces of a long line "
+         "(from readline(limit) or from chunks) are not lines: iterate over the file"),
+        ("INFO first line\n2024-05-01T12:00:07Z ERROR in the last line, no newline", 1,
+         "the last line has no \"\\n\", but it is a line: count it too (a loop that only counts "
+         "text followed by \"\\n\" forgets it)"),
+    ):
+        path.write_bytes(line.encode("ascii"))
+        got = count_errors(path)
+        assert got != line.count("ERROR") or got == expected, COUNTED_OCCURRENCES % got
+        assert got == expected, (
+            "count_errors says %d for a log whose lines are %r: %s"
+            % (got, [text[:60] + ("..." if len(text) > 60 else "") for text in
+                     line.splitlines()], advice)
+        )
+
+
+def test_both_functions_close_their_files():
+    for function in (count_errors, sha256_of):
+        try:
+            with kit.no_leaked_files():
+                function("app.log")
+        except AssertionError as error:
+            raise AssertionError("%s: %s" % (function.__name__, error)) from None
 
 
 def test_count_errors_in_a_big_log_with_little_memory(tmp_path):

@@ -21,7 +21,7 @@ Your task:
 - load_settings(path) reads a UTF-8 settings file with one `key=value` per line (Notepad
   saved settings.txt: it starts with a BOM and its lines end with "\r\n") and returns a dict
   of str to str. Split each line at its first "=", strip spaces around key and value, and
-  skip empty lines. It must give the same dict for the same file saved without a BOM, and on
+  skip empty lines (a line of only spaces is empty too). It must give the same dict for the same file saved without a BOM, and on
   a server whose locale is C.
 - decode_upload(data) turns the bytes of an uploaded text file into str. Clients send UTF-8
   (sometimes with a BOM, which must not end up in the text) or, from old Windows software,
@@ -94,6 +94,63 @@ def test_load_settings_on_a_server_with_the_c_locale():
         "with LC_ALL=C, load_settings returned other settings than here: the file was "
         "decoded with the locale's encoding. Name the encoding in open()"
     )
+
+
+def test_load_settings_with_awkward_lines(tmp_path):
+    path = tmp_path / "app.conf"
+    path.write_bytes(
+        b"\xef\xbb\xbf\r\n"  # a BOM, then an empty first line
+        b"dsn = postgres://app:s3cr=t@db.internal:5432/app?sslmode=require\r\n"
+        b"\r\n"
+        b"motd =  Welcome back, Zo\xc3\xab!  \r\n"
+        b"   \r\n"  # only spaces: an empty line too
+        b"empty=\r\n"
+        b"retries=3"  # the last line has no line ending
+    )
+    expected = {
+        "dsn": "postgres://app:s3cr=t@db.internal:5432/app?sslmode=require",
+        "motd": "Welcome back, Zoë!",
+        "empty": "",
+        "retries": "3",
+    }
+    try:
+        got = load_settings(path)
+    except ValueError as error:
+        raise AssertionError(
+            "load_settings raised ValueError (%s) on a line whose value contains '=': split "
+            "each line at its FIRST '=' only, with line.partition('=') or line.split('=', 1)"
+            % error
+        ) from None
+    problem = "the same settings as in the file, and no others"
+    if isinstance(got, dict):
+        if any(str(key).startswith("\ufeff") for key in got):
+            problem = (
+                "a key starts with '\\ufeff': this file starts with a BOM too. Read it with "
+                "encoding='utf-8-sig', which drops it"
+            )
+        elif "" in got:
+            problem = (
+                "a key '' came from an empty line: skip the lines that are empty once stripped. "
+                "This file has one with only spaces in it, and its first line holds nothing but "
+                "the BOM: read with encoding='utf-8-sig' so the BOM is gone before you look"
+            )
+        elif got.get("dsn") != expected["dsn"]:
+            problem = (
+                "the value of dsn contains '=' itself: split each line at its FIRST '=' only "
+                "(line.partition('=') or line.split('=', 1)), and keep the rest of the line as "
+                "the value"
+            )
+        elif got.get("motd") != expected["motd"]:
+            problem = (
+                "strip the spaces around the value, not the spaces inside it: "
+                "'Welcome back, Zoë!' keeps its own spaces (value.strip())"
+            )
+    assert got == expected, problem
+
+
+def test_load_settings_closes_the_file():
+    with kit.no_leaked_files():
+        load_settings("settings.txt")
 
 
 def test_decode_upload_utf8():

@@ -49,10 +49,28 @@ def write_atomic(path, text):
 # ---------------------------------------------------------------------------------------------
 # Tests
 
+import contextlib  # noqa: E402
+import os  # noqa: E402
+import stat  # noqa: E402
+
 import iolings_testkit as kit  # noqa: E402
+
+
+@contextlib.contextmanager
+def _short_writes(limit):
+    """os.write() takes at most `limit` bytes per call and returns that count, as it may for
+    real (a nearly full disk, a signal, a pipe). File objects loop until all is written."""
+    real = os.write
+    os.write = lambda fd, data: real(fd, bytes(memoryview(data)[:limit]))
+    try:
+        yield
+    finally:
+        os.write = real
+
 
 OLD = "".join("old setting %04d = enabled\n" % i for i in range(800))   # about 21 KB
 NEW = "".join("new setting %04d = disabled\n" % i for i in range(900))  # about 25 KB
+OTHER = NEW.replace("disabled", "unknown")  # what a second worker saves at the same time
 
 
 def _put(path, text):
@@ -70,6 +88,8 @@ def _state(path):
         return "the old content"
     if got == NEW:
         return "the new content"
+    if got == OTHER:
+        return "the other worker's content"
     return "a torn file (%d characters, starting %r, ending %r)" % (len(got), got[:20], got[-20:])
 
 
@@ -79,10 +99,11 @@ def _child_error(outcome):
 
 def test_writes_a_new_file(tmp_path):
     path = tmp_path / "greeting.txt"
-    write_atomic(path, "héllo wörld\n")
-    with open(path, encoding="utf-8") as f:
+    write_atomic(path, "héllo\r\nwörld\n")
+    with open(path, "rb") as f:
         got = f.read()
-    assert got == "héllo wörld\n", "the file must contain exactly the text, encoded as UTF-8"
+    assert got == "héllo\r\nwörld\n".encode("utf-8"), (
+        "the file must contain exactly the text, encoded as UTF-8, its line endings unchanged")
 
 
 def test_replaces_an_existing_file(tmp_path):
@@ -138,6 +159,13 @@ def test_a_crash_just_before_the_rename_keeps_the_old_content(tmp_path):
         "the process was killed just before os.replace(): the target must not have been "
         "touched yet. Put all the writing into the temp file, and make the rename the last "
         "step")
+    try:
+        write_atomic(path, NEW)  # the next save, with the crashed one's temp file still there
+    except OSError as exc:
+        assert False, (
+            "a crashed save left its temp file behind, and the next save failed: %r. Give "
+            "every save a fresh, unique temp name: tempfile.mkstemp(dir=...)" % exc)
+    assert _state(path) == "the new content", "the save after the crash must work"
 
 
 def test_the_temp_file_is_in_the_same_directory(tmp_path):
@@ -161,3 +189,70 @@ def test_the_temp_file_is_in_the_same_directory(tmp_path):
         "tempfile.mkstemp(dir=os.path.dirname(path))" % (os.path.dirname(src), folder))
     with open(path, encoding="utf-8") as f:
         assert f.read() == NEW, "the target must hold the new text"
+
+
+def test_two_saves_at_the_same_moment(tmp_path):
+    # Two workers save the same file at once: the second one runs from start to end while
+    # the first is just about to rename its temp file.
+    path = tmp_path / "settings.conf"
+    _put(path, OLD)
+    second = []
+    real = os.replace, os.rename
+
+    def other_worker_saves_first(rename):
+        def hooked(src, dst, *args, **kwargs):
+            if not second:
+                second.append("ok")
+                try:
+                    write_atomic(path, OTHER)
+                except Exception as exc:
+                    second[0] = exc
+            return rename(src, dst, *args, **kwargs)
+        return hooked
+
+    os.replace, os.rename = (other_worker_saves_first(f) for f in real)
+    first = "ok"
+    try:
+        write_atomic(path, NEW)
+    except Exception as exc:
+        first = exc
+    finally:
+        os.replace, os.rename = real
+    failed = [r for r in [first] + second if r != "ok"]
+    assert failed == [], (
+        "two saves of the same file ran at the same moment, and one of them failed with %r: "
+        "both used the same temp file, so one emptied or took away the other's. A fixed name "
+        "(path + '.tmp', or one made from the pid) is shared by every writer: let "
+        "tempfile.mkstemp(dir=...) create a fresh, unique one" % failed[0])
+    assert _state(path) == "the new content", (
+        "two saves ran at the same moment and the last rename was the first worker's, so the "
+        "file must hold its text; it holds %s. Each save needs a temp file of its own"
+        % _state(path))
+    assert sorted(os.listdir(tmp_path)) == ["settings.conf"], "no temp file may be left behind"
+
+
+def test_every_byte_arrives_despite_short_writes(tmp_path):
+    # A write may take fewer bytes than it was given (a nearly full disk, a signal, a pipe):
+    # os.write() returns how many it took; a file object loops until all are written.
+    write_atomic(tmp_path / "normal.conf", NEW)
+    with _short_writes(4096):
+        write_atomic(tmp_path / "short.conf", NEW)
+    assert _state(tmp_path / "short.conf") == _state(tmp_path / "normal.conf"), (
+        "when the system took at most 4096 bytes per write, the file got %s: os.write(fd, "
+        "data) returns how many bytes it wrote, and the rest is silently dropped. Loop until "
+        "every byte is written, or write through a file object: open(fd, 'w', "
+        "encoding='utf-8')" % _state(tmp_path / "short.conf"))
+
+
+def test_keeps_the_file_permissions(tmp_path):
+    path = tmp_path / "settings.conf"
+    _put(path, OLD)
+    os.chmod(path, 0o640)  # owner reads and writes, the service's group reads
+    write_atomic(path, NEW)
+    mode = stat.S_IMODE(os.stat(path).st_mode)
+    assert oct(mode) == oct(0o640), (
+        "the file had mode 0o640 and now has %s: the rename put the temp file, with the mode "
+        "it was created with, in place of the old one (tempfile.mkstemp creates 0o600, owner "
+        "only), and the service's group can no longer read its settings. Before the rename, give the temp "
+        "file the old file's mode: os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode)), if "
+        "the file existed" % oct(mode))

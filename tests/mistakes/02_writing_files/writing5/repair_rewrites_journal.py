@@ -77,9 +77,51 @@ def read_records(path):
 # Tests
 
 import contextlib  # noqa: E402
+import errno  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
 import shutil  # noqa: E402
 
 import iolings_testkit as kit  # noqa: E402
+
+
+@contextlib.contextmanager
+def _short_writes(limit):
+    """os.write() takes at most `limit` bytes per call and returns that count, as it may for
+    real (a nearly full disk, a signal, a pipe). File objects loop until all is written."""
+    real = os.write
+    os.write = lambda fd, data: real(fd, bytes(memoryview(data)[:limit]))
+    try:
+        yield
+    finally:
+        os.write = real
+
+
+@contextlib.contextmanager
+def _failing_fsync(nth=1, once=False):
+    """The nth os.fsync (or os.fdatasync) call, and unless once= every later one, raises
+    OSError(EIO), as when the disk cannot write the data. Yields the list of calls made."""
+    calls = []
+    real = os.fsync, getattr(os, "fdatasync", None)
+
+    def failing(inner):
+        def call(fd):
+            calls.append(fd)
+            if len(calls) == nth or (len(calls) > nth and not once):
+                raise OSError(errno.EIO, os.strerror(errno.EIO))
+            return inner(fd)
+        return call
+
+    os.fsync = failing(real[0])
+    if real[1] is not None:
+        os.fdatasync = failing(real[1])
+    try:
+        yield calls
+    finally:
+        os.fsync = real[0]
+        if real[1] is not None:
+            os.fdatasync = real[1]
+
 
 FIXTURE_RECORDS = [
     {"seq": 1, "event": "upload", "file": "invoice-0042.pdf", "bytes": 48213},
@@ -152,10 +194,13 @@ def test_append_writes_one_json_line_per_record(tmp_path):
         append_record(path, record)
     data = _bytes(path)
     assert data.endswith(b"\n"), "every record must end with \\n, the last one too"
-    lines = data.decode("utf-8").splitlines()
-    assert len(lines) == len(MORE), (
+    parsed = [_parsed(line) for line in data.split(b"\n")[:-1]]
+    assert None not in parsed, (
         "one record = exactly one line: json.dumps(record) without indent=, then \"\\n\"")
-    assert [json.loads(line) for line in lines] == MORE
+    assert parsed == MORE, (
+        "%d records were appended and the journal holds %r: each call must add its record at "
+        "the end and keep the ones before it: open with 'a' ('w' truncates the journal every "
+        "time)" % (len(MORE), parsed))
 
 
 def test_append_keeps_the_existing_records(tmp_path):
@@ -186,10 +231,25 @@ def test_each_record_is_flushed_and_fsynced_before_returning(tmp_path):
                 "in Python's buffer. f.flush() before os.fsync()" % (max(synced), size))
 
 
+ODD = [  # written unescaped (ensure_ascii=False), these characters stay raw in the file
+    {"seq": 20, "note": "line\u2028separator", "by": "Zoë"},
+    {"seq": 21, "note": "next\x85line \u2029paragraph"},
+]
+
+
 def test_reader_reads_complete_records(tmp_path):
     path = tmp_path / "journal.jsonl"
-    _put(path, b"".join(json.dumps(r).encode() + b"\n" for r in MORE))
-    assert read_records(path) == MORE
+    records = MORE + ODD
+    _put(path, b"".join(json.dumps(r, ensure_ascii=False).encode() + b"\n" for r in records))
+    try:
+        got = read_records(path)
+    except ValueError as exc:
+        assert False, (
+            "read_records failed on a journal of complete records, some holding U+2028, "
+            "U+2029 or U+0085 inside a string (json.dumps(..., ensure_ascii=False) leaves them "
+            "raw): %s. str.splitlines() splits at those characters too, a file's lines end "
+            "only at \\n: iterate over the file opened with 'rb', or split on b\"\\n\"" % exc)
+    assert got == records
 
 
 def test_reader_of_a_missing_journal(tmp_path):
@@ -235,6 +295,16 @@ def test_reader_reports_corruption_in_the_middle(tmp_path):
     assert raised, (
         "line 2 ends with \\n, so it was written completely, and it is not JSON: that is real "
         "corruption, not a torn write. Raise (json.loads' ValueError), don't skip it silently")
+    _put(path, b'{"seq": 1}\n{"seq": 2, "file": "caf\xe9.pdf"}\n{"seq": 3}\n')  # Latin-1
+    raised = False
+    try:
+        read_records(path)
+    except ValueError:  # UnicodeDecodeError is a ValueError
+        raised = True
+    assert raised, (
+        "line 2 is complete, but it is not valid UTF-8 (a byte 0xE9 on its own): that is "
+        "corruption too. Decode strictly, line.decode('utf-8'), and let the error through; "
+        "errors='replace' or 'ignore' would quietly turn the data into something else")
 
 
 def test_a_crash_mid_append_loses_nothing_committed(tmp_path):
@@ -266,8 +336,76 @@ def test_appending_after_a_crash_starts_a_fresh_line(tmp_path):
     path = shutil.copy("journal.jsonl", tmp_path / "journal.jsonl")
     append_record(path, MORE[0])
     lines = _bytes(path).split(b"\n")
+    assert [_parsed(line) for line in lines[:3]] == FIXTURE_RECORDS, (
+        "the three committed records at the start of the journal are gone: only ever append "
+        "('a'), and repair a torn tail in place with f.truncate()")
     assert len(lines) == len(FIXTURE_RECORDS) + 2 and _parsed(lines[-2]) == MORE[0], (
         "the journal ended with a torn line from a crash, and the new record was glued onto "
         "it: %r. Before appending, cut the file back to just after its last \\n (open with "
         "'rb+', f.truncate(size))" % lines[-2][:80])
     assert _read(path, "a repaired journal") == FIXTURE_RECORDS + MORE[:1]
+
+
+def test_appending_after_other_torn_tails(tmp_path):
+    committed = b"".join(json.dumps(r).encode() + b"\n" for r in FIXTURE_RECORDS)
+    long_torn = json.dumps({"seq": 4, "note": "x" * 20000}).encode()[:15000]
+    cases = [
+        ("the journal exists but is empty (nothing to cut: its last byte is no newline because "
+         "it has no bytes at all)", b"", []),
+        ("the very first append was torn, so the journal has no \\n at all",
+         b'{"seq": 1, "event": "upl', []),
+        ("the torn line is long (15000 bytes, no \\n): looking only at the last few KB for "
+         "a newline finds none", committed + long_torn, FIXTURE_RECORDS),
+        ("the torn line happens to parse as JSON (the crash came just before its \\n), but "
+         "it was never committed: the reader ignores it, so the repair must cut it too",
+         committed + b'{"seq": 4}', FIXTURE_RECORDS),
+    ]
+    for situation, journal, kept in cases:
+        path = tmp_path / "journal.jsonl"
+        _put(path, journal)
+        try:
+            append_record(path, MORE[0])
+        except Exception as exc:
+            assert False, "%s, and append_record raised %r" % (situation, exc)
+        *lines, tail = _bytes(path).split(b"\n")
+        got = [_parsed(line) for line in lines]
+        assert got[:len(kept)] == kept, (
+            "the records committed before the torn line are gone: only ever append ('a'), and "
+            "repair the torn tail in place with f.truncate()")
+        assert got == kept + MORE[:1] and tail == b"", (
+            "%s. After append_record the journal must hold the committed records, then the "
+            "new one on a line of its own; its lines are now %r. Cut the file back to just "
+            "after its last \\n (to 0 bytes if it has none), whatever the torn bytes are, "
+            "then append" % (situation, [line[:60] for line in lines]))
+
+
+def test_a_failing_fsync_is_not_a_commit(tmp_path):
+    path = tmp_path / "journal.jsonl"
+    with _failing_fsync() as calls:
+        try:
+            append_record(path, MORE[0])
+            raised = None
+        except OSError as exc:
+            raised = exc.errno
+    if not calls:
+        return  # it never fsync'd: test_each_record_is_flushed_and_fsynced... says why it must
+    assert raised == errno.EIO, (
+        "os.fsync failed with EIO: the record may never reach the disk, so it is NOT "
+        "committed, and append_record must not return as if it were (it %s). Let the error "
+        "reach the caller; never catch and ignore an fsync error"
+        % ("returned normally" if raised is None else "raised errno %s instead" % raised))
+
+
+def test_every_byte_arrives_despite_short_writes(tmp_path):
+    # A write may take fewer bytes than it was given: os.write() returns how many it took;
+    # a file object loops until all of them are written.
+    path = tmp_path / "journal.jsonl"
+    with _short_writes(7):
+        for record in MORE:
+            append_record(path, record)
+    got = _read(path, "a journal written with short writes")
+    assert got == MORE, (
+        "when the system took at most 7 bytes per write, the records came out as %r: "
+        "os.write(fd, data) returns how many bytes it wrote, and the rest is silently "
+        "dropped, yet append_record returned as if the record were committed. Loop until "
+        "every byte is written, or write through a file object" % (got,))

@@ -53,11 +53,12 @@ import types  # noqa: E402
 class Recorder:
     """A context manager that writes down every call it receives."""
 
-    def __init__(self, exit_returns=None, enter_raises=None):
+    def __init__(self, exit_returns=None, enter_raises=None, exit_raises=None):
         self.calls = []
         self.exit_args = None
         self.exit_returns = exit_returns
         self.enter_raises = enter_raises
+        self.exit_raises = exit_raises
 
     def __enter__(self):
         self.calls.append("enter")
@@ -68,6 +69,8 @@ class Recorder:
     def __exit__(self, exc_type, exc, tb):
         self.calls.append("exit")
         self.exit_args = (exc_type, exc, tb)
+        if self.exit_raises is not None:
+            raise self.exit_raises
         return self.exit_returns
 
 
@@ -154,15 +157,56 @@ def test_true_from_exit_swallows_the_exception():
             "__exit__ must run exactly once, also when the body raises")
 
 
+def test_true_from_exit_changes_nothing_after_a_normal_finish():
+    cm = Recorder(exit_returns=True)
+    got = run_with(cm, lambda value: 42)
+    assert got == 42, (
+        "the body finished normally, so there was nothing to suppress: __exit__'s return value "
+        "only matters when the body raised. Return body's result whatever __exit__ returns")
+
+
 def test_exit_runs_on_keyboard_interrupt():
     cm = Recorder()
+    interrupt = KeyboardInterrupt()
+    caught = None
     try:
-        run_with(cm, failing_body(KeyboardInterrupt()))
-    except KeyboardInterrupt:
-        pass
+        run_with(cm, failing_body(interrupt))
+    except KeyboardInterrupt as exc:
+        caught = exc
     assert cm.calls == ["enter", "exit"], (
         "Ctrl-C (KeyboardInterrupt) is a BaseException, not an Exception: `with` still runs "
         "__exit__ for it, so catch BaseException (or use try/finally)")
+    assert caught is interrupt, (
+        "__exit__ returned None, so the KeyboardInterrupt must reach the caller: the user "
+        "pressed Ctrl-C to stop the program, not to skip one step")
+
+
+def test_exception_raised_by_exit_propagates():
+    failure = OSError(28, "No space left on device")  # e.g. a file whose final flush fails
+    cm = Recorder(exit_raises=failure)
+    caught = None
+    try:
+        run_with(cm, lambda value: 42)
+    except OSError as exc:
+        caught = exc
+    assert cm.calls == ["enter", "exit"], (
+        "__exit__(None, None, None) raised, and then __exit__ was called again with its own "
+        "error: call the clean-exit __exit__ OUTSIDE the try that guards the body (in `else:` "
+        "or after the try), so only the body's exceptions reach the except branch")
+    assert caught is failure, "an exception raised by __exit__ itself reaches the caller"
+
+    cm = Recorder(exit_raises=failure)
+    caught = None
+    try:
+        run_with(cm, failing_body(ValueError("bad upload")))
+    except OSError as exc:
+        caught = exc
+    except ValueError:
+        pass
+    assert cm.calls == ["enter", "exit"], "__exit__ runs exactly once"
+    assert caught is failure, (
+        "when __exit__ raises while handling the body's exception, its exception replaces "
+        "the body's one, as in a real with statement")
 
 
 def test_exit_not_called_when_enter_fails():

@@ -61,12 +61,14 @@ import iolings_testkit as kit  # noqa: E402
 
 def test_lock_file_exists_while_held(tmp_path):
     path = tmp_path / "job.lock"
-    with LockFile(path) as lock:
+    manager = LockFile(path)
+    with manager as lock:
         held = path.exists()
         with open(path, encoding="utf-8") as f:
             content = f.read()
-    assert lock is not None, (
-        "`with LockFile(path) as lock` binds what __enter__ returns: return self")
+    assert lock is manager, (
+        "`with LockFile(path) as lock` binds what __enter__ returns, and it returned %r: "
+        "end __enter__ with `return self`" % (lock,))
     assert lock.path == path
     assert held, "the lock file must exist inside the with block"
     assert content == "%d\n" % os.getpid(), "the lock file holds our pid and a newline"
@@ -153,29 +155,42 @@ def test_check_then_create_is_not_a_lock(tmp_path):
         assert f.read() == "99999\n", "the other process's lock file must not be overwritten"
 
 
+# What a job can fail with: a bug, a full disk, and Ctrl-C (a BaseException, not an Exception).
+FAILURES = [ValueError("job failed half-way"), OSError(28, "No space left on device"),
+            KeyboardInterrupt()]
+
+
 def test_exception_in_body_propagates(tmp_path):
     path = tmp_path / "job.lock"
-    error = ValueError("job failed half-way")
-    caught = None
-    try:
-        with LockFile(path):
-            raise error
-    except ValueError as exc:
-        caught = exc
-    assert caught is error, (
-        "LockFile swallowed the exception raised in its with block: __exit__ returned True, "
-        "which tells Python 'handled'. The caller now believes the job succeeded, and real "
-        "bugs (a TypeError, a full disk) vanish without a trace. Release the lock, then "
-        "return False or None so the exception propagates")
+    for error in FAILURES:
+        caught = None
+        try:
+            with LockFile(path):
+                raise error
+        except BaseException as exc:
+            caught = exc
+        assert caught is error, (
+            "LockFile swallowed the %s raised in its with block: __exit__ returned a true "
+            "value, which tells Python 'handled'. The caller now believes the job succeeded, "
+            "and real bugs (a TypeError, a full disk, Ctrl-C) vanish without a trace. Release "
+            "the lock, then return False or None so the exception propagates"
+            % type(error).__name__)
+        if path.exists():
+            path.unlink()  # the next test says it; here, start each case without a lock
 
 
 def test_lock_released_when_body_raises(tmp_path):
     path = tmp_path / "job.lock"
-    try:
-        with LockFile(path):
-            raise ValueError("job failed half-way")
-    except ValueError:
-        pass
-    assert not path.exists(), (
-        "the job failed but its lock file is still there: no later run can ever take the "
-        "lock. __exit__ runs for errors too; remove the file in every case")
+    for error in FAILURES:
+        try:
+            with LockFile(path):
+                raise error
+        except BaseException:
+            pass
+        left = path.exists()
+        if left:
+            path.unlink()
+        assert not left, (
+            "the job failed with %s but its lock file is still there: no later run can ever "
+            "take the lock. __exit__ runs for every exception, Ctrl-C included; remove the "
+            "file whatever exc_type is" % type(error).__name__)

@@ -62,11 +62,13 @@ def scratch_directory(parent):
 # (They look around inside the with blocks but assert after them: a context manager that
 # swallows exceptions would otherwise swallow the test's own AssertionError.)
 
+import os  # noqa: E402
+
 
 def test_gives_a_fresh_directory_and_removes_it(tmp_path):
     with scratch_directory(tmp_path) as work:
         is_dir = work.is_dir()
-        inside = work.parent == tmp_path
+        inside = work.resolve().parent == tmp_path.resolve()
         empty = list(work.iterdir()) == []
         (work / "upload.bin").write_bytes(b"\x00" * 1000)
         (work / "unpacked").mkdir()
@@ -111,6 +113,38 @@ def test_directory_removed_when_the_block_raises(tmp_path):
         "the with block raised and the scratch directory was left behind: the exception is "
         "thrown into the generator at `yield`, so code after the yield never runs. Wrap the "
         "yield in try/finally and delete the directory in the finally")
+
+
+def test_removes_everything_an_upload_can_unpack(tmp_path):
+    parent = tmp_path / "scratch"
+    parent.mkdir()
+    outside = tmp_path / "elsewhere"  # a directory that is NOT the scratch directory's
+    outside.mkdir()
+    (outside / "precious.txt").write_text("keep me\n", encoding="utf-8")
+    failure = None
+    try:
+        with scratch_directory(parent) as work:
+            (work / ".env").write_text("SECRET=1\n", encoding="utf-8")
+            (work / ".git").mkdir()
+            (work / ".git" / "config").write_text("[core]\n", encoding="utf-8")
+            (work / "unpacked" / "deep [1]").mkdir(parents=True)
+            (work / "unpacked" / "deep [1]" / "café menu.txt").write_text("x\n", encoding="utf-8")
+            os.symlink(outside, work / "unpacked" / "link-to-elsewhere")
+            os.symlink("no-such-file", work / "dangling-link")
+            os.mkfifo(work / "pipe")
+    except OSError as exc:
+        failure = exc
+    survivors = sorted(p.name for p in outside.iterdir())
+    left = sorted(p.name for p in parent.iterdir())
+    assert survivors == ["precious.txt"], (
+        "cleaning up the scratch directory deleted a file OUTSIDE it, through the symlink "
+        "unpacked/link-to-elsewhere: a hand-written delete that descends into every is_dir() "
+        "entry follows symlinks. shutil.rmtree(path) removes the link itself, never its target")
+    assert failure is None, (
+        "cleaning up failed with %r. An unpacked upload can hold dotfiles and hidden folders "
+        "(glob.glob('*') skips them), symlinks to directories, dangling symlinks and FIFOs "
+        "(neither is_file() nor is_dir()): shutil.rmtree(path) removes all of them" % (failure,))
+    assert left == [], "after the with block the scratch directory must be gone, got %r" % (left,)
 
 
 def test_directory_removed_on_early_return(tmp_path):

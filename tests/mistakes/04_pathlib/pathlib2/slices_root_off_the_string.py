@@ -60,7 +60,8 @@ def client_filename(raw):
     return PureWindowsPath(raw).name
 
 
-# === Tests (do not edit) =========================================================================
+# ---------------------------------------------------------------------------------------------
+# Tests. Read them, don't change them.
 
 POSIX_ROOT = PurePosixPath("/srv/media")
 WINDOWS_ROOT = PureWindowsPath(r"C:\media")
@@ -84,6 +85,24 @@ def test_storage_key_windows_ignores_case():
     assert got == "users/a.png", (
         "Windows paths are case-insensitive: C:\\Media and c:\\media are the same folder. "
         "PureWindowsPath.relative_to knows that, string slicing and startswith do not"
+    )
+
+
+def test_storage_key_keeps_names_as_they_are():
+    got = storage_key(POSIX_ROOT, POSIX_ROOT / "scans" / "odd\\name.png")
+    assert got == "scans/odd\\name.png", (
+        "on POSIX a backslash is an ordinary character of a file name (this one is called "
+        "'odd\\name.png'): as_posix() keeps it, replacing every '\\' with '/' turns one name "
+        "into two folders"
+    )
+    got = storage_key(WINDOWS_ROOT, PureWindowsPath(r"c:\MEDIA\Users\Photo.PNG"))
+    assert got == "Users/Photo.PNG" or got.lower() != "users/photo.png", (
+        "root and path match case-insensitively on Windows, but the key keeps the path's own "
+        "spelling: relative_to() does both, lower-casing the strings loses the case"
+    )
+    assert got == "Users/Photo.PNG", (
+        "c:\\MEDIA\\Users\\Photo.PNG is Users\\Photo.PNG below C:\\media, so its key is "
+        "'Users/Photo.PNG': path.relative_to(root).as_posix()"
     )
 
 
@@ -126,6 +145,20 @@ def test_round_trip_both_flavours():
         assert key == "2024/05/scan.final.pdf", "storage_key(%r, %r)" % (root, path)
         back = local_path(root, key)
         assert back == path, "local_path(root, storage_key(root, p)) must give back p"
+    path = POSIX_ROOT / "scans" / "odd\\name.png"
+    back = local_path(POSIX_ROOT, storage_key(POSIX_ROOT, path))
+    assert back == path, (
+        "the key 'scans/odd\\name.png' names the POSIX file odd\\name.png in scans: split the "
+        "key on '/' only (or use root / key), a backslash is part of the name"
+    )
+
+
+def test_local_path_under_the_file_system_root():
+    got = local_path(PurePosixPath("/"), "a.png")
+    assert got == PurePosixPath("/a.png"), (
+        "root may be '/' itself: gluing str(root) + '/' + key gives '//a.png', which POSIX "
+        "treats as a different root. Join with pathlib: root / key"
+    )
 
 
 def test_client_filename_windows_path():

@@ -41,7 +41,12 @@ def largest_files(root, n):
     return sized[:n]
 
 
-# === Tests (do not edit) =========================================================================
+# ---------------------------------------------------------------------------------------------
+# Tests. Read them, don't change them.
+
+import os  # noqa: E402
+
+import iolings_testkit as kit  # noqa: E402
 
 
 def make_tree(root, sizes):
@@ -107,6 +112,9 @@ def test_never_lists_directories(tmp_path):
 def test_equal_sizes_ordered_by_path(tmp_path):
     make_tree(tmp_path, TREE)
     got = largest_files(tmp_path, 5)
+    assert not any((tmp_path / path).is_dir() for path, size in got), (
+        "directories are not files, yet they have a size too: skip them with p.is_file()"
+    )
     want = [
         (Path("db/dump.sql"), 52000),
         (Path("logs/old/app.log.2"), 9000),
@@ -119,6 +127,57 @@ def test_equal_sizes_ordered_by_path(tmp_path):
         "ASCENDING (sort on the key (-size, path), or sort twice) so the report is the same "
         "on every machine"
     )
+
+
+def test_ties_do_not_depend_on_the_listing_order(tmp_path):
+    size = 20000  # more than any directory's own size, on any file system
+    make_tree(tmp_path, {"a/zeta.bin": size, "b/alpha.bin": size, "a/b/mid.bin": size,
+                         "c.bin": size, "small.txt": 1})
+    with kit.shuffled_listing():
+        got = largest_files(tmp_path, 3)
+    want = [(Path("a/b/mid.bin"), size), (Path("a/zeta.bin"), size), (Path("b/alpha.bin"), size)]
+    assert got == want, (
+        "four files have 20000 bytes, and the directory listing came in an order that is "
+        "neither sorted nor the creation order (as on many real file systems). Ties go by "
+        "the whole relative path, ascending: sort on the key (-size, path). Sorting by size "
+        "alone (sorted with reverse=True, heapq.nlargest) keeps the listing's order, and "
+        "p.name is not the path"
+    )
+
+
+def test_only_regular_files_of_an_awkward_tree(tmp_path):
+    root = tmp_path / "disk [1]"  # brackets: a glob pattern built from this path matches nothing
+    sizes = {".cache/thumbs.db": 6000, ".env": 40, "core": 8000, "café menu.txt": 300,
+             "[draft] plan.txt": 200, "back\\slash.txt": 100, "logs/app.log": 3000}
+    make_tree(root, sizes)
+    (root / "empty dir").mkdir()
+    os.mkfifo(root / "events.fifo")
+    os.symlink("logs/rotated.log", root / "current.log")  # dangling: its target is gone
+    elsewhere = make_tree(tmp_path / "elsewhere", {"huge.iso": 90000})
+    os.symlink(elsewhere, root / "mnt")  # a link to a directory outside root
+    try:
+        got = largest_files(root, 100)
+    except OSError as exc:
+        raise AssertionError(
+            "largest_files crashed with %r. The tree holds a FIFO and a dangling symlink: "
+            "neither is a regular file, and stat() on a dangling link fails. Keep only the "
+            "entries for which p.is_file() is true" % (exc,)) from None
+    want = sorted(((Path(name), size) for name, size in sizes.items()),
+                  key=lambda item: (-item[1], item[0]))
+    extra = [str(path) for path, size in got if (path, size) not in want]
+    missing = [str(path) for path, size in want if (path, size) not in got]
+    assert extra == [], (
+        "listed %s: a FIFO, a dangling link and a directory are not regular files (keep "
+        "p.is_file() only), and mnt is a symlink to a directory OUTSIDE root, which must not "
+        "be followed (rglob() and os.walk() don't)" % ", ".join(extra)
+    )
+    assert missing == [], (
+        "missed %s. Hidden files and folders count (glob.glob skips them), so do names "
+        "without a dot ('*', not '*.*'), and the [brackets] in root's own name are not a "
+        "pattern: walk with root.rglob('*') instead of gluing root into a glob pattern"
+        % ", ".join(missing)
+    )
+    assert got == want, "largest first, ties by path"
 
 
 def test_n_zero_and_empty_directory(tmp_path):

@@ -48,9 +48,12 @@ def changed_since(root, since, pattern="*"):
     return [path for mtime, path in found]
 
 
-# === Tests (do not edit) =========================================================================
+# ---------------------------------------------------------------------------------------------
+# Tests. Read them, don't change them.
 
 import os
+
+import iolings_testkit as kit
 
 LAST_RUN = 1_700_000_000  # 2023-11-14 22:13:20 UTC: the previous backup run
 
@@ -76,6 +79,42 @@ TREE = {
     "notes.txt": 10,
     "old.txt": -3600,
 }
+
+
+def check_files(root, got, want, missing_hint):
+    """Assert that `got` holds the paths of `want`, in any order; name what is wrong."""
+    assert all(isinstance(p, Path) and not p.is_absolute() for p in got), (
+        "return a list of Path objects RELATIVE to root (path.relative_to(root)), got %r" % (got,)
+    )
+    extra = sorted(set(got) - set(want))
+    dirs = [str(p) for p in extra if (root / p).is_dir()]
+    assert dirs == [], (
+        "listed the directory %s: directories are not files to back up, and their mtime is "
+        "recent (it changes when files are created in them): skip them with path.is_file()"
+        % ", ".join(dirs)
+    )
+    special = [str(p) for p in extra if not (root / p).is_file()]
+    assert special == [], (
+        "listed %s: a FIFO or a dangling symlink is not a regular file (and stat() on a "
+        "dangling link fails): keep only the entries for which path.is_file() is true"
+        % ", ".join(special)
+    )
+    outside = [str(p) for p in extra
+               if not (root / p).resolve().is_relative_to(root.resolve())]
+    assert outside == [], (
+        "listed %s, which lives OUTSIDE root: it was reached through a symlink to a directory, "
+        "and those must not be followed (rglob() and os.walk() don't)" % ", ".join(outside)
+    )
+    stale = [str(p) for p in extra if (root / p).stat().st_mtime <= LAST_RUN]
+    assert stale == [], (
+        "listed %s, whose content was last modified at or before `since`: the last run "
+        "already copied it. Compare st_mtime (content modified; st_ctime moves on every "
+        "metadata change, os.utime included) and keep only mtime > since, strictly"
+        % ", ".join(stale)
+    )
+    assert extra == [], "listed %s, which the pattern does not match" % ", ".join(map(str, extra))
+    missing = [str(p) for p in want if p not in got]
+    assert missing == [], "missed %s: %s" % (", ".join(missing), missing_hint)
 
 
 def test_returns_relative_paths(tmp_path):
@@ -126,12 +165,17 @@ def test_oldest_change_first(tmp_path):
 
 def test_whole_tree_with_ties_by_path(tmp_path):
     make_tree(tmp_path, TREE)
-    got = changed_since(tmp_path, LAST_RUN)
+    with kit.shuffled_listing():
+        got = changed_since(tmp_path, LAST_RUN)
     want = [Path("inbox/new.csv"), Path("notes.txt"), Path("archive/q4.csv"),
             Path("reports/q3.csv")]
+    check_files(tmp_path, got, want, "search the whole tree: root.rglob(pattern) looks in every "
+                "subdirectory, root.glob(pattern) only at the top level")
     assert got == want, (
-        "search the whole tree (rglob); files with the same mtime (archive/q4.csv and "
-        "reports/q3.csv) are ordered by path, ascending"
+        "files with the same mtime (archive/q4.csv and reports/q3.csv) are ordered by path, "
+        "ascending, whatever order the directory listing came in (here neither sorted nor "
+        "the creation order): sort on the key (mtime, path). A sort on the mtime alone keeps "
+        "the listing's order for ties"
     )
 
 
@@ -140,8 +184,49 @@ def test_pattern_matches_names_at_any_depth(tmp_path):
     (tmp_path / "exports.csv").mkdir()  # a DIRECTORY whose name matches the pattern
     got = changed_since(tmp_path, LAST_RUN, "*.csv")
     want = [Path("inbox/new.csv"), Path("archive/q4.csv"), Path("reports/q3.csv")]
-    assert got == want, (
-        "only files whose name matches the pattern, in every subdirectory: "
-        "root.rglob(pattern) (root.glob(pattern) only looks at the top level); "
-        "the directory exports.csv matches the pattern but is not a file"
-    )
+    check_files(tmp_path, got, want, "only files whose name matches the pattern, in every "
+                "subdirectory: root.rglob(pattern) (root.glob(pattern) only looks at the top level)")
+    assert got == want, "oldest change first, equal times by path"
+
+
+def test_pattern_is_matched_against_the_name(tmp_path):
+    make_tree(tmp_path, {"reports/q3.csv": 50, "archive/q4.csv": 60, "reports/summary.csv": 20,
+                         "q.txt": 30})
+    got = changed_since(tmp_path, LAST_RUN, "q*.csv")
+    want = [Path("reports/q3.csv"), Path("archive/q4.csv")]
+    check_files(tmp_path, got, want, "the pattern is matched against each file's NAME, at any "
+                "depth, as rglob(pattern) does: 'q*.csv' matches reports/q3.csv. Matching it "
+                "against the relative path 'reports/q3.csv' finds nothing below the top level")
+    assert got == want, "oldest change first"
+
+
+def test_sub_second_changes_count(tmp_path):
+    make_tree(tmp_path, {"quick.txt": 0.25, "old.txt": -1})
+    got = changed_since(tmp_path, LAST_RUN)
+    check_files(tmp_path, got, [Path("quick.txt")], "it changed a quarter of a second after the "
+                "last run: st_mtime is a float, compare it as it is, without rounding it to "
+                "whole seconds")
+
+
+def test_only_regular_files_of_an_awkward_tree(tmp_path):
+    root = tmp_path / "home [ann]"  # brackets: a glob pattern built from this path matches nothing
+    make_tree(root, {".env": 15, ".config/settings.toml": 20, "café.txt": 30,
+                     "[draft].md": 40, "old.txt": -50})
+    (root / "empty dir").mkdir()
+    os.mkfifo(root / "events.fifo")  # created now, so "changed" long after LAST_RUN
+    os.symlink("gone.txt", root / "latest.txt")  # dangling: its target does not exist
+    elsewhere = make_tree(tmp_path / "elsewhere", {"other-users-file.txt": 60})
+    os.symlink(elsewhere, root / "mnt")  # a link to a directory outside root
+    try:
+        got = changed_since(root, LAST_RUN)
+    except OSError as exc:
+        raise AssertionError(
+            "changed_since crashed with %r. The tree holds a FIFO and a dangling symlink: "
+            "neither is a regular file, and stat() on a dangling link fails. Keep only the "
+            "entries for which path.is_file() is true" % (exc,)) from None
+    want = [Path(".env"), Path(".config/settings.toml"), Path("café.txt"), Path("[draft].md")]
+    check_files(root, got, want, "search the whole tree with root.rglob(pattern): glob() only "
+                "looks at the top level, glob.glob skips hidden files and folders (which must "
+                "be backed up too), and a pattern glued together from root's own name matches "
+                "nothing here because of its [brackets]")
+    assert got == want, "oldest change first"

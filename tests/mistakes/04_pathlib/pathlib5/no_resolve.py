@@ -33,7 +33,8 @@ find_config(start, name) -> Path | None
     its parent, its grandparent, and so on up to the root of the file system. Return the
     absolute Path of the first one found (the nearest one wins), or None if there is none.
     The parents of "src/app/.." are those of "src", not "src/app": make start absolute AND
-    resolve its ".." before walking up (Path.resolve() does both).
+    resolve its ".." before walking up (Path.resolve() does both). A start reached through a
+    symlink is searched from where it really is: resolve() follows symlinks too.
 """
 
 import os
@@ -52,7 +53,8 @@ def find_config(start, name):
     return None
 
 
-# === Tests (do not edit) =========================================================================
+# ---------------------------------------------------------------------------------------------
+# Tests. Read them, don't change them.
 
 NAME = "iolings-pathlib5-app.toml"  # an unusual name, so no real file above the sandbox matches
 
@@ -126,6 +128,27 @@ def test_start_with_dotdot(tmp_path):
         "'proj/app/src' (that is what .parent and absolute() give you): resolve() the start "
         "first, which removes the '..'"
     )
+
+
+def test_start_reached_through_a_symlink(tmp_path):
+    src = make_project(tmp_path, "proj")
+    (tmp_path / "workspace").mkdir()
+    os.symlink(src, tmp_path / "workspace" / "current")  # workspace/current -> proj/app/src
+    check_found(find_config(tmp_path / "workspace" / "current", NAME), tmp_path / "proj" / NAME,
+                "start is workspace/current, a symlink to proj/app/src, and the config is in "
+                "proj: the directories above start are those of where it really is. resolve() "
+                "follows the symlink; absolute() and os.path.abspath only edit the text, so "
+                "they walk up through workspace instead")
+
+
+def test_only_a_regular_file_counts(tmp_path):
+    src = make_project(tmp_path, "proj")
+    os.symlink("gone.toml", src / NAME)  # a dangling symlink in proj/app/src
+    os.mkfifo(src.parent / NAME)  # a FIFO in proj/app
+    check_found(find_config(src, NAME), tmp_path / "proj" / NAME,
+                "proj/app/src/%s is a dangling symlink and proj/app/%s a FIFO: neither is a "
+                "config file, the first real one is in proj. Test with is_file(), which is true "
+                "only for a regular file (or a link to one)" % (NAME, NAME))
 
 
 def test_none_when_there_is_no_config(tmp_path):

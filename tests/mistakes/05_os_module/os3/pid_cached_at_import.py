@@ -44,6 +44,9 @@ def log_prefix():
 # ---------------------------------------------------------------------------------------------
 # Tests
 
+import os  # noqa: E402
+import threading  # noqa: E402
+
 import iolings_testkit as kit  # noqa: E402
 
 
@@ -78,7 +81,37 @@ def test_forked_worker_reports_its_own_pid():
     assert outcome.error is None, "log_prefix() raised in the worker: %s" % outcome.error
     worker_pid, worker_ppid, got = outcome.returned
     assert worker_pid != os.getpid() and worker_ppid == os.getpid(), "(sanity check of the fork)"
-    assert got == f"[worker pid={worker_pid} ppid={os.getpid()}]", (
-        "in a fork()ed worker the prefix must show the WORKER's pid, and the process that "
-        "forked it as ppid. A pid stored at import time (PID = os.getpid() at module level) "
-        "is the parent's, copied into every worker: call os.getpid() each time.")
+    assert f" pid={worker_pid} " in got, (
+        "in a fork()ed worker the prefix must show the WORKER's pid (%d). A pid stored at "
+        "import time (PID = os.getpid() at module level) or on the first call is the "
+        "parent's, copied into every worker: call os.getpid() each time." % worker_pid)
+    assert got.endswith(f" ppid={os.getpid()}]"), (
+        "in a fork()ed worker the ppid is the process that forked it (%d). A ppid stored at "
+        "import time or on the first call belongs to the process that imported the module: "
+        "call os.getppid() each time." % os.getpid())
+    assert got == f"[worker pid={worker_pid} ppid={os.getpid()}]"
+
+
+def test_reading_the_environment_does_not_change_it():
+    os.environ.pop("SERVICE_NAME", None)
+    got = log_prefix()
+    assert "SERVICE_NAME" not in os.environ, (
+        "log_prefix() set SERVICE_NAME=%r in the process environment: os.environ.setdefault() "
+        "or os.environ[...] = ... change it for the whole process and every program it starts "
+        "(a later check 'is SERVICE_NAME configured?' now says yes). Only read it: "
+        "os.getenv('SERVICE_NAME', 'worker')" % os.environ.get("SERVICE_NAME"))
+    assert got == f"[worker pid={os.getpid()} ppid={os.getppid()}]", (
+        "the prefix is '[<service> pid=<os.getpid()> ppid=<os.getppid()>]'")
+
+
+def test_called_from_a_thread():
+    os.environ["SERVICE_NAME"] = "billing"
+    results = []
+    worker = threading.Thread(target=lambda: results.append(log_prefix()))
+    worker.start()
+    worker.join()
+    assert len(results) == 1 and f" pid={os.getpid()} " in results[0], (
+        "called from a thread, log_prefix() gave %r: it must still show the PROCESS id. Every "
+        "thread of a process shares one pid, os.getpid(); a thread id "
+        "(threading.get_native_id(), get_ident()) is not a pid, even if it equals the pid in "
+        "the main thread" % results)

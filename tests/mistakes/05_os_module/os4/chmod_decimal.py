@@ -26,10 +26,14 @@ Your tasks:
 - read_secret(path) -> str: return the file's UTF-8 text with surrounding whitespace stripped.
   If group or others have ANY permission on the file (read, write or execute), raise
   PermissionError instead, with a message that contains the permission bits written the way
-  oct() writes them, e.g. "0o644", so the admin knows what to fix. Owner-only modes such as 0o600 and 0o400 are fine.
+  oct() writes them, e.g. "0o644", so the admin knows what to fix. Owner-only modes such as
+  0o600 and 0o400 are fine.
 - tighten(path) -> int: remove every group and others permission bit from the file and keep
   the owner's bits as they are (0o755 -> 0o700, 0o644 -> 0o600, 0o400 stays 0o400). Return the
   new permission bits as an int.
+
+`path` may be a symbolic link (deployment tools and Kubernetes mount secrets that way): judge,
+read and tighten the file it leads to, as os.stat(), open() and os.chmod() do by default.
 
 Careful: the machine running these tests may be root, and root can read any file whatever its
 mode, so never test "can I open it?" (os.access, try/open): look at the mode bits.
@@ -55,11 +59,16 @@ def tighten(path):
 # ---------------------------------------------------------------------------------------------
 # Tests
 
+import os  # noqa: E402
+import stat  # noqa: E402
+
+import iolings_testkit as kit  # noqa: E402
+
 
 def secret_file(folder, mode, text="s3cr3t-token\n"):
     path = os.path.join(folder, "api-%o.key" % mode)  # a new file each time: as non-root you
     # could not reopen a 0o400 file for writing
-    with open(path, "w", encoding="utf-8") as f:
+    with open(path, "w", encoding="utf-8", newline="") as f:
         f.write(text)
     os.chmod(path, mode)
     return path
@@ -79,6 +88,34 @@ def test_reads_an_owner_only_secret(tmp_path):
             "0o%o here, not 0o600. Look at stat.S_IMODE(st_mode)." % (exc, os.stat(path).st_mode)
         ) from None
     assert got == "s3cr3t-token", "return the text with surrounding whitespace stripped"
+    path = secret_file(tmp_path, 0o600, text=" \t pässwört-€42 \r\n\r\n")
+    got = read_secret(path)
+    assert got == "pässwört-€42", (
+        "strip ALL surrounding whitespace, str.strip(): the spaces and tab before the secret and "
+        "the '\\r\\n' a Windows editor leaves after it are not part of it (rstrip('\\n') keeps "
+        "them). Read it as UTF-8.")
+
+
+def test_a_secret_reached_through_a_symlink(tmp_path):
+    real = secret_file(tmp_path, 0o600)
+    link = os.path.join(tmp_path, "current.key")
+    os.symlink(os.path.basename(real), link)  # a symlink's own mode is always 0o777
+    try:
+        with kit.no_leaked_files():
+            got = read_secret(link)
+    except PermissionError as exc:
+        raise AssertionError(
+            "a symlink to a 0o600 secret was refused (%s): os.lstat() describes the link "
+            "itself, whose mode is always 0o777. Judge the file it leads to: os.stat()." % exc
+        ) from None
+    assert got == "s3cr3t-token"
+    exposed = secret_file(tmp_path, 0o644)
+    os.remove(link)
+    os.symlink(os.path.basename(exposed), link)
+    got = tighten(link)
+    assert (oct(mode_of(exposed)), got) == ("0o600", 0o600), (
+        "tighten() through a symlink to a 0o644 file: the target must become 0o600, computed "
+        "from the TARGET's bits (os.stat(), not os.lstat(), whose 0o777 is the link's)")
 
 
 def test_read_only_for_the_owner_is_private_too(tmp_path):
@@ -117,6 +154,9 @@ def test_tighten_removes_group_and_other_bits(tmp_path):
         "os.chmod(path, 600) is DECIMAL 600 = 0o1130 (sticky, --x-wx---). Write modes in "
         "octal: 0o600.")
     assert oct(mode_of(path)) == "0o600", "0o644 tightened is 0o600 (rw- --- ---)"
+    assert not (isinstance(got, int) and got & ~0o7777), (
+        "tighten returned %s: that is a whole st_mode, file type bits included. Return only "
+        "the permission bits, stat.S_IMODE(st_mode)" % oct(got))
     assert got == 0o600, "return the new permission bits, here 0o600 (384 in decimal)"
 
 
