@@ -19,8 +19,6 @@ const BELOW: &[(&str, f64)] = &[
     ("writing3", 78.0),
     ("writing4", 88.0),
     ("writing5", 70.0),
-    ("serial4", 90.0),
-    ("serial5", 85.0),
 ];
 
 #[test]

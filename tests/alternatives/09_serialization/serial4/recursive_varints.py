@@ -115,35 +115,29 @@ def _fields(data):
         yield number, wire, value
 
 
+def _as_uint64(int32):
+    """The 64-bit two's complement of an int32; struct.error if it is out of range."""
+    return struct.unpack("<Q", struct.pack("<q", struct.unpack("<i", struct.pack("<i", int32))[0]))[0]
+
+
 def encode_upload(msg):
     parts = []
-    if msg.get("id"):
-        (as_unsigned,) = struct.unpack("<Q", struct.pack("<q", struct.unpack("<i", struct.pack("<i", msg["id"]))[0]))
-        parts.append(b"\x08" + encode_varint(as_unsigned))
-    if msg.get("name"):
-        raw = msg["name"].encode("utf-8")
-        parts.append(b"\x12" + encode_varint(len(raw)) + raw)
-    if msg.get("offset"):
-        struct.pack("<i", msg["offset"])  # struct.error (a range check) for non-int32
-        parts.append(b"\x18" + encode_varint(zigzag(msg["offset"])))
-    if msg.get("sha256"):
-        parts.append(b"\x22" + encode_varint(len(msg["sha256"])) + bytes(msg["sha256"]))
-    if msg.get("crc"):
-        try:
-            parts.append(b"\x2d" + struct.pack("<I", msg["crc"]))
-        except struct.error as exc:
-            raise ValueError(exc) from None
-    return b"".join(parts)
-
-
-_ENCODE_UPLOAD = encode_upload
-
-
-def encode_upload(msg):  # noqa: F811 - struct.error becomes ValueError
     try:
-        return _ENCODE_UPLOAD(msg)
+        if msg.get("id"):
+            parts.append(b"\x08" + encode_varint(_as_uint64(msg["id"])))
+        if msg.get("name"):
+            raw = msg["name"].encode("utf-8")
+            parts.append(b"\x12" + encode_varint(len(raw)) + raw)
+        if msg.get("offset"):
+            struct.pack("<i", msg["offset"])  # the int32 range check
+            parts.append(b"\x18" + encode_varint(zigzag(msg["offset"])))
+        if msg.get("sha256"):
+            parts.append(b"\x22" + encode_varint(len(msg["sha256"])) + bytes(msg["sha256"]))
+        if msg.get("crc"):
+            parts.append(b"\x2d" + struct.pack("<I", msg["crc"]))
     except struct.error as exc:
         raise ValueError("value out of range: %s" % exc) from None
+    return b"".join(parts)
 
 
 def decode_upload(data):
@@ -307,6 +301,8 @@ def test_decode():
     assert _decode("18 ff ff ff ff 0f 12 04 5a 6f c3 ab 2d ef be ad de") == dict(
         DEFAULTS, offset=-2147483648, name="Zoë", crc=0xDEADBEEF)
     assert _decode("") == DEFAULTS
+    assert _decode("08 80 80 80 80 f8 ff ff ff ff 01") == dict(DEFAULTS, id=-2147483648)
+    assert _decode("08 ff ff ff ff 07") == dict(DEFAULTS, id=2147483647)
     assert _decode("08 01 08 02") == dict(DEFAULTS, id=2), "the last value of a field wins"
 
 
@@ -314,6 +310,11 @@ def test_round_trip():
     msg = {"id": -42, "name": "rapport été 2024.pdf", "offset": -123456,
            "sha256": bytes(range(32)), "crc": 0x80000001}
     assert _within(lambda: decode_upload(encode_upload(msg))) == msg
+    for n in (2**31 - 1, -2**31, 2**30, -2**30 - 1, 1, -1):
+        msg = dict(DEFAULTS, id=n, offset=n, crc=n % 2**32)
+        assert _within(lambda: decode_upload(encode_upload(msg))) == msg, (
+            "%d is an int32 like any other: every value from -2**31 to 2**31 - 1 must "
+            "survive encode_upload and decode_upload" % n)
 
 
 def test_unknown_fields_are_skipped():
@@ -349,6 +350,8 @@ def test_broken_messages():
         "0c": "wire type 4 (end group)",
         "0e 01": "wire type 6",
         "0f 01": "wire type 7",
+        "33 08 01": "wire type 3 in a field this reader does not know",
+        "37 01": "wire type 7 in a field this reader does not know",
         "00 01": "field number 0",
         "0a 01 78": "field 1 (int32) sent as length-delimited",
         "2a 01 78": "field 5 (fixed32) sent as length-delimited",

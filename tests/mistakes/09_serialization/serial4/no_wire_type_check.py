@@ -319,6 +319,8 @@ def test_decode():
     assert _decode("18 ff ff ff ff 0f 12 04 5a 6f c3 ab 2d ef be ad de") == dict(
         DEFAULTS, offset=-2147483648, name="Zoë", crc=0xDEADBEEF)
     assert _decode("") == DEFAULTS
+    assert _decode("08 80 80 80 80 f8 ff ff ff ff 01") == dict(DEFAULTS, id=-2147483648)
+    assert _decode("08 ff ff ff ff 07") == dict(DEFAULTS, id=2147483647)
     assert _decode("08 01 08 02") == dict(DEFAULTS, id=2), "the last value of a field wins"
 
 
@@ -326,6 +328,11 @@ def test_round_trip():
     msg = {"id": -42, "name": "rapport été 2024.pdf", "offset": -123456,
            "sha256": bytes(range(32)), "crc": 0x80000001}
     assert _within(lambda: decode_upload(encode_upload(msg))) == msg
+    for n in (2**31 - 1, -2**31, 2**30, -2**30 - 1, 1, -1):
+        msg = dict(DEFAULTS, id=n, offset=n, crc=n % 2**32)
+        assert _within(lambda: decode_upload(encode_upload(msg))) == msg, (
+            "%d is an int32 like any other: every value from -2**31 to 2**31 - 1 must "
+            "survive encode_upload and decode_upload" % n)
 
 
 def test_unknown_fields_are_skipped():
@@ -361,6 +368,8 @@ def test_broken_messages():
         "0c": "wire type 4 (end group)",
         "0e 01": "wire type 6",
         "0f 01": "wire type 7",
+        "33 08 01": "wire type 3 in a field this reader does not know",
+        "37 01": "wire type 7 in a field this reader does not know",
         "00 01": "field number 0",
         "0a 01 78": "field 1 (int32) sent as length-delimited",
         "2a 01 78": "field 5 (fixed32) sent as length-delimited",

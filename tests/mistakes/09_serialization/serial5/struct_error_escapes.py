@@ -131,8 +131,10 @@ def choose_format(needs):
 # Tests. Read them, don't change them.
 
 import itertools  # noqa: E402
+import os  # noqa: E402
 import pickletools  # noqa: E402
 import random  # noqa: E402
+import sys  # noqa: E402
 
 _rng = random.Random(7)
 RECORDS = [{"id": (i * 7919) % 100_000, "temp": round(_rng.uniform(-30, 45), 2),
@@ -177,6 +179,10 @@ def test_struct_little_endian_layout():
     assert to_struct([]) == b"\x00\x00\x00\x00"
 
 
+def test_no_records():
+    assert from_struct(to_struct([])) == [], "4 bytes of count 0 are a valid, empty list"
+
+
 def test_from_struct_checks_the_size():
     data = to_struct(RECORDS[:3])
     for broken in (data[:-1], data + b"\x00", data[:2], b""):
@@ -211,6 +217,30 @@ def test_measure_reports_positive_times():
             "time.perf_counter() (not time.time(), and don't round to whole milliseconds: "
             "small inputs take microseconds)" % (name, seconds))
         assert seconds < 5, "%s: %r seconds to encode 10 records?" % (name, seconds)
+
+
+def test_measure_times_encoding_and_decoding():
+    seen = set()
+
+    def profile(frame, event, arg):
+        if event == "call" and frame.f_code.co_name in ("decode", "raw_decode") \
+                and frame.f_code.co_filename.endswith(os.path.join("json", "decoder.py")):
+            seen.add("json")
+        elif event == "c_call" and getattr(arg, "__name__", "") in ("loads", "load") and (
+                "pickle" in str(getattr(arg, "__module__", ""))
+                or "Unpickler" in getattr(arg, "__qualname__", "")):
+            seen.add("pickle")
+
+    previous = sys.getprofile()
+    sys.setprofile(profile)
+    try:
+        measure(RECORDS[:5], repeat=1)
+    finally:
+        sys.setprofile(previous)
+    assert seen == {"json", "pickle"}, (
+        "measure never decoded %s: 'seconds' is the time to encode AND decode, since "
+        "reading the data back is half of what a format costs"
+        % " and ".join(sorted({"json", "pickle"} - seen)))
 
 
 def test_what_the_sizes_say():
