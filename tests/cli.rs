@@ -286,7 +286,7 @@ fn line_ending_diff_shows_the_carriage_return_and_the_fix() {
     let wb = test_workbook();
     let out = expect_code(iolings_in(&wb.root).args(["run", "crlf"]), 1);
     let s = &out.stdout;
-    assert!(s.contains("- expected (right side)"), "{}", out.both());
+    assert!(s.contains("- expected"), "{}", out.both());
     assert!(
         s.contains("- one␍"),
         "expected side shows its \\r\n{}",

@@ -229,7 +229,7 @@ fn x_asks_first_and_restores_the_shipped_version_with_a_backup() {
     w.expect("reading1 passed");
 
     w.send("x");
-    w.expect("Reset reading1 to the shipped version?");
+    w.expect("Restore reading1 as shipped (yours is backed up)?");
     w.expect("[y/N]");
     w.send("n");
     w.expect("Nothing was changed.");
@@ -408,6 +408,35 @@ fn question_mark_shows_the_keys_and_esc_returns() {
     w.expect("show the next hint");
     w.send("\x1b");
     w.expect(failing("reading1"));
+}
+
+#[test]
+fn q_closes_every_view_and_quits_only_from_the_exercise() {
+    let mut w = Watch::seeded();
+    for (key, shows) in [
+        ("?", "Keys (no Enter needed)"),
+        ("l", "Exercises (showing all)"),
+    ] {
+        w.send(key);
+        w.expect(shows);
+        w.send("q");
+        w.expect(failing("reading1"));
+    }
+    // In the introduction, scrolling keys scroll: only Enter, Esc or q leave it.
+    w.send("i");
+    w.expect("Press Enter to start reading1");
+    w.send(" ");
+    w.send("G");
+    w.pump(SETTLE);
+    assert!(
+        !w.seen(failing("reading1")),
+        "a scrolling key left the introduction\n{}",
+        w.describe()
+    );
+    w.send("q");
+    w.expect(failing("reading1"));
+    w.send("q");
+    assert_eq!(w.wait_exit(Duration::from_secs(10)), 0, "{}", w.describe());
 }
 
 #[test]

@@ -3,6 +3,8 @@
 
 pub mod diff;
 pub mod escape;
+pub mod markdown;
+pub mod solution;
 pub mod verdict;
 
 use std::path::Path;

@@ -16,6 +16,8 @@ use crate::runner::verdict::{
 
 /// Lines of process output shown before cutting.
 const OUTPUT_LINES: usize = 40;
+/// Lines of an exception's message shown after its first, before cutting (with a note).
+const MESSAGE_LINES: usize = 60;
 
 /// The whole verdict. `file` is the learner's exercise file (for locations and links).
 pub fn render(verdict: &Verdict, file: &Path, display_path: &str) -> String {
@@ -212,6 +214,12 @@ fn during_test(during: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
+/// `a str`, `an int`: a type's name as it reads in a sentence.
+fn article(type_name: &str) -> String {
+    let vowel = type_name.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {type_name}", if vowel { "an" } else { "a" })
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 {
         ""
@@ -269,14 +277,17 @@ fn tests(out: &mut String, tests: &[TestResult], path: &str) {
             continue;
         }
         if shown_full {
-            let summary = test.exception.as_ref().map(one_line).unwrap_or_default();
+            // Each failing test's message is shown whole: its end is usually what to do.
             let _ = writeln!(
                 out,
                 "  {} {}  {}",
                 s.fail.red(),
                 test.name,
-                summary.dimmed()
+                format!("{path}:{}", test.line).dimmed()
             );
+            if let Some(exception) = &test.exception {
+                message(out, exception, "      ");
+            }
             continue;
         }
         shown_full = true;
@@ -289,12 +300,6 @@ fn tests(out: &mut String, tests: &[TestResult], path: &str) {
         );
         failure(out, test, path);
     }
-}
-
-fn one_line(e: &Exception) -> String {
-    let first = neutralise(e.message.lines().next().unwrap_or(""));
-    let first: String = first.chars().take(100).collect();
-    format!("{}: {first}", e.error_type)
 }
 
 fn failure(out: &mut String, test: &TestResult, path: &str) {
@@ -338,40 +343,63 @@ fn message(out: &mut String, e: &Exception, indent: &str) {
         e.error_type.red().bold(),
         if first.is_empty() { "" } else { ": " }
     );
-    for line in lines.take(30) {
+    let rest: Vec<&str> = lines.collect();
+    for line in rest.iter().take(MESSAGE_LINES) {
         let _ = writeln!(out, "{indent}  {line}");
+    }
+    if rest.len() > MESSAGE_LINES {
+        let _ = writeln!(
+            out,
+            "{indent}  {}",
+            format!(
+                "... {} more lines of this message not shown (the JSON report of `{}` has them all)",
+                rest.len() - MESSAGE_LINES,
+                crate::invocation::with("verify --format json")
+            )
+            .yellow()
+        );
     }
 }
 
 fn comparison(out: &mut String, a: &Assertion, indent: &str) {
-    if a.op == "==" && a.left.type_name != a.right.type_name {
+    // The workbook's tests are written `assert got == expected`: for an equality the left side
+    // is what the learner's code produced.
+    let equality = a.op == "==";
+    if equality && a.left.type_name != a.right.type_name {
         let _ = writeln!(
             out,
-            "{indent}{} the sides have different types: left is {}, right is {}",
+            "{indent}{} your code gave {}, the test expects {}",
             "why:".yellow().bold(),
-            a.left.type_name,
-            a.right.type_name
+            article(&a.left.type_name),
+            article(&a.right.type_name)
         );
     }
-    let diffable = a.op == "==" && a.left.kind == a.right.kind && a.left.kind != ValueKind::Other;
+    let diffable = equality && a.left.kind == a.right.kind && a.left.kind != ValueKind::Other;
     if !diffable {
+        let (left, right) = if equality {
+            ("your code:", "expected: ")
+        } else {
+            ("left: ", "right:")
+        };
         let _ = writeln!(
             out,
             "{indent}{} {}",
-            "left: ".dimmed(),
+            left.dimmed(),
             neutralise(&a.left.repr)
         );
         let _ = writeln!(
             out,
             "{indent}{} {}",
-            "right:".dimmed(),
+            right.dimmed(),
             neutralise(&a.right.repr)
         );
-        let _ = writeln!(
-            out,
-            "{indent}{}",
-            format!("the comparison `left {} right` is false", a.op).dimmed()
-        );
+        if !equality {
+            let _ = writeln!(
+                out,
+                "{indent}{}",
+                format!("the comparison `left {} right` is false", a.op).dimmed()
+            );
+        }
         return;
     }
     if !a.has_message {
@@ -385,8 +413,8 @@ fn comparison(out: &mut String, a: &Assertion, indent: &str) {
         out,
         "{indent}{} {} {}",
         "diff".dimmed(),
-        "- expected (right side)".green(),
-        "+ got (left side)".red()
+        "- expected".green(),
+        "+ your code".red()
     );
     for line in unified(&a.right.text, &a.left.text).lines() {
         let _ = writeln!(out, "{indent}{line}");

@@ -81,6 +81,8 @@ pub struct App {
     last_hash: HashMap<String, u64>,
     pub status: String,
     pub scroll: usize,
+    /// Rows of body the screen showed last: what PgUp/PgDn move by.
+    pub page: usize,
     pub checking: Option<(usize, usize)>,
     quit: bool,
     quit_key: bool,
@@ -121,6 +123,7 @@ impl App {
             last_hash: HashMap::new(),
             status: String::new(),
             scroll: 0,
+            page: 10,
             checking: None,
             quit: false,
             quit_key: false,

@@ -7,7 +7,7 @@ use colored::Colorize;
 use crossterm::{cursor, queue, terminal};
 
 use super::app::{App, Confirm, Filter, View};
-use super::terminal::{visible_len, wrap, wrap_indented};
+use super::terminal::{cut, visible_len, wrap};
 use crate::render::{self, symbols};
 
 /// The last frame drawn, so an unchanged screen is not redrawn.
@@ -51,6 +51,7 @@ pub fn draw(app: &mut App, screen: &mut Screen) -> io::Result<bool> {
 fn frame(app: &mut App, width: usize, height: usize) -> Vec<String> {
     let mut rows = header(app, width);
     let body_height = height.saturating_sub(rows.len() + 2);
+    app.page = body_height;
     let body = body(app, width);
     rows.extend(scrolled(app, body, body_height, width));
     rows.push(fit(&status(app), width));
@@ -128,7 +129,7 @@ fn body(app: &App, width: usize) -> String {
                 });
             format!(
                 "{}\n\n{}",
-                render::escape::neutralise(&text),
+                render::markdown::reflow(&render::escape::neutralise(&text)),
                 format!("Press Enter to start {}.", app.exercise().name).bold()
             )
         }
@@ -244,8 +245,9 @@ fn help() -> String {
         "  s   show the solution (once this one passes)".into(),
         "  c   check every exercise in the background".into(),
         "  i   the lesson's introduction".into(),
-        "  ↑↓ j k, PgUp PgDn   scroll".into(),
-        "  ?   this help      q or Ctrl-C   quit".into(),
+        "  ↑↓ j k, PgUp PgDn, g G   scroll (a line, a page, to the top or the end)".into(),
+        "  ?   this help      Esc or q   close it (and any other view)".into(),
+        "  q   quit (from the exercise screen)      Ctrl-C   quit from anywhere".into(),
         String::new(),
         "Saving the current exercise runs it. Saving another exercise runs that one in the".into(),
         "background and reports in the status line; the current exercise stays on screen.".into(),
@@ -255,7 +257,7 @@ fn help() -> String {
 
 /// The body cut to the available height, scrolled, with a note when more is hidden.
 fn scrolled(app: &mut App, body: String, height: usize, width: usize) -> Vec<String> {
-    let mut lines: Vec<String> = body.lines().flat_map(|l| wrap_indented(l, width)).collect();
+    let mut lines: Vec<String> = body.lines().flat_map(|l| wrap(l, width)).collect();
     if let View::List(list) = &app.view {
         // Keep the selected row in view (row 0 is the list's heading).
         let selected = 1 + app
@@ -301,11 +303,18 @@ fn status(app: &App) -> String {
         .to_string();
     }
     if let Some(Confirm::Reset { index, tests_only }) = &app.confirm {
+        let exercise = &app.workbook.exercises[*index];
+        // Only a file that exists can be backed up; the question must not promise more.
+        let backup = if app.workbook.exercise_path(exercise).exists() {
+            " (yours is backed up)"
+        } else {
+            ""
+        };
         return format!(
-            "{} Reset {}{} to the shipped version? Your version is kept as a backup. [y/N]",
+            "{} Restore {}{} as shipped{backup}? [y/N]",
             "?".yellow().bold(),
             if *tests_only { "the tests of " } else { "" },
-            app.workbook.exercises[*index].name.bold()
+            exercise.name.bold()
         );
     }
     let mut parts = Vec::new();
@@ -349,10 +358,10 @@ fn footer(app: &App, width: usize) -> String {
             ("x", "reset"),
             ("Esc", "back"),
         ],
-        View::Welcome => &[("any key", "begin")],
-        View::Intro(_) => &[("Enter", "start"), ("↑↓", "scroll")],
+        View::Welcome => &[("any key", "to begin"), ("q", "quit")],
+        View::Intro(_) => &[("Enter", "start"), ("↑↓ PgDn", "scroll")],
         View::Help | View::Solution(_) | View::Summary(_) => {
-            &[("Esc", "back"), ("↑↓", "scroll"), ("q", "quit")]
+            &[("Esc/q", "back"), ("↑↓ PgDn", "scroll")]
         }
         View::Exercise => &[
             ("h", "hint"),
@@ -384,5 +393,5 @@ fn footer(app: &App, width: usize) -> String {
 
 /// One row, cut to the width.
 fn fit(line: &str, width: usize) -> String {
-    wrap(line, width).into_iter().next().unwrap_or_default()
+    cut(line, width)
 }

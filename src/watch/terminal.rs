@@ -37,59 +37,82 @@ fn install_panic_hook() {
     }));
 }
 
-/// Split `line` (which may hold SGR color codes and OSC 8 links) into rows of at most `width`
-/// visible characters. Colors are closed at the end of each row and reopened on the next.
-pub fn wrap(line: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut rows = Vec::new();
+/// The first row of `line` cut to `width` visible characters, without breaking escape codes
+/// (an open color is closed at the cut).
+pub fn cut(line: &str, width: usize) -> String {
     let mut row = String::new();
     let mut visible = 0;
-    let mut active_sgr = String::new();
     let mut chars = line.chars().peekable();
     while let Some(c) = chars.next() {
         if c == '\x1b' {
-            let seq = escape_sequence(c, &mut chars);
-            if seq.ends_with('m') && seq.starts_with("\x1b[") {
-                if seq == "\x1b[0m" {
-                    active_sgr.clear();
-                } else {
-                    active_sgr.push_str(&seq);
-                }
-            }
-            row.push_str(&seq);
+            row.push_str(&escape_sequence(c, &mut chars));
             continue;
         }
-        if visible == width {
+        let w = textwrap::core::display_width(c.encode_utf8(&mut [0; 4]));
+        if visible + w > width {
             row.push_str("\x1b[0m");
-            rows.push(std::mem::take(&mut row));
-            row.push_str(&active_sgr);
-            visible = 0;
+            break;
         }
         row.push(c);
-        visible += 1;
+        visible += w;
     }
-    rows.push(row);
-    rows
+    row
 }
 
-/// Like `wrap`, but continuation rows keep the line's indentation (plus two spaces), so a
-/// wrapped message still reads as part of its block.
-pub fn wrap_indented(line: &str, width: usize) -> Vec<String> {
-    let mut rows = wrap(line, width);
-    if rows.len() < 2 {
-        return rows;
+/// Split `line` (which may hold SGR color codes and OSC 8 links) into rows of at most `width`
+/// columns, at spaces only: a word, path or URL is split only when it is longer than a whole
+/// row. Continuation rows keep the line's indentation plus two spaces, so a wrapped message
+/// still reads as part of its block (and a `- ` list item hangs under its text). Colors are
+/// closed at the end of each row and reopened on the next.
+pub fn wrap(line: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    if textwrap::core::display_width(line) <= width {
+        return vec![line.to_string()];
     }
-    let indent = plain(line).chars().take_while(|c| *c == ' ').count() + 2;
-    if indent * 2 > width {
-        return rows;
-    }
-    let first = rows.remove(0);
-    let rest: String = rows.concat();
-    let mut out = vec![first];
-    for row in wrap(&rest, width - indent) {
-        out.push(format!("{}{row}", " ".repeat(indent)));
-    }
-    out
+    let lead = line.len() - line.trim_start_matches(' ').len();
+    let hang = if (lead + 2) * 2 > width { 0 } else { lead + 2 };
+    let (first, rest) = (" ".repeat(lead.min(width / 2)), " ".repeat(hang));
+    let options = textwrap::Options::new(width)
+        .initial_indent(&first)
+        .subsequent_indent(&rest)
+        .break_words(true)
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .wrap_algorithm(textwrap::WrapAlgorithm::FirstFit);
+    let rows: Vec<String> = textwrap::wrap(&line[lead..], options)
+        .into_iter()
+        .map(|row| row.into_owned())
+        .collect();
+    carry_colors(rows)
+}
+
+/// Each row closes the colors still open at its end and the next row reopens them, so a row
+/// drawn on its own shows the same colors as the line it came from.
+fn carry_colors(rows: Vec<String>) -> Vec<String> {
+    let mut active = String::new();
+    rows.into_iter()
+        .map(|row| {
+            let indent = row.len() - row.trim_start_matches(' ').len();
+            let mut out = format!("{}{active}{}", &row[..indent], &row[indent..]);
+            let mut chars = row.chars().peekable();
+            while let Some(c) = chars.next() {
+                if c == '\x1b' {
+                    let seq = escape_sequence(c, &mut chars);
+                    if seq.starts_with("\x1b[") && seq.ends_with('m') {
+                        if seq == "\x1b[0m" {
+                            active.clear();
+                        } else {
+                            active.push_str(&seq);
+                        }
+                    }
+                }
+            }
+            if !active.is_empty() {
+                out.push_str("\x1b[0m");
+            }
+            out
+        })
+        .collect()
 }
 
 /// The visible text of a line, escape sequences removed.
@@ -140,9 +163,9 @@ fn escape_sequence(first: char, chars: &mut std::iter::Peekable<std::str::Chars<
     seq
 }
 
-/// Visible length of a line (escape sequences excluded).
+/// Columns a line takes on screen (escape sequences excluded, wide characters counted twice).
 pub fn visible_len(line: &str) -> usize {
-    plain(line).chars().count()
+    textwrap::core::display_width(&plain(line))
 }
 
 #[cfg(test)]
@@ -155,7 +178,61 @@ mod tests {
         let rows = wrap(line, 4);
         assert_eq!(rows.len(), 2);
         assert_eq!(visible_len(&rows[0]), 4);
-        assert!(rows[1].starts_with("\x1b[31m"), "{:?}", rows[1]);
+        assert!(
+            rows[1].trim_start().starts_with("\x1b[31m"),
+            "{:?}",
+            rows[1]
+        );
+    }
+
+    #[test]
+    fn wrapping_breaks_at_spaces_and_keeps_paths_whole() {
+        let line =
+            "  see exercises/01_reading_files/reading1.py for the removes-only-the-newline rule";
+        let rows = wrap(line, 50);
+        let text: Vec<String> = rows.iter().map(|r| plain(r)).collect();
+        assert!(text.iter().all(|r| visible_len(r) <= 50), "{text:?}");
+        assert!(
+            text.iter()
+                .any(|r| r.contains("exercises/01_reading_files/reading1.py")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter().any(|r| r.contains("removes-only-the-newline")),
+            "{text:?}"
+        );
+        assert!(
+            text[1].starts_with("    "),
+            "continuation rows hang under the text: {text:?}"
+        );
+    }
+
+    #[test]
+    fn colors_continue_on_the_next_row() {
+        let line = "\x1b[31mred words that wrap around\x1b[0m";
+        let rows = wrap(line, 10);
+        assert!(rows.len() > 1);
+        assert!(rows[1].contains("\x1b[31m"), "{rows:?}");
+        assert!(rows[0].ends_with("\x1b[0m"), "{rows:?}");
+    }
+
+    #[test]
+    fn a_word_longer_than_the_row_is_split_rather_than_lost() {
+        let rows = wrap(&"x".repeat(25), 10);
+        assert_eq!(
+            rows.iter()
+                .map(|r| plain(r).matches('x').count())
+                .sum::<usize>(),
+            25
+        );
+        assert!(rows.iter().all(|r| visible_len(r) <= 10), "{rows:?}");
+    }
+
+    #[test]
+    fn cut_keeps_escape_codes_whole() {
+        let row = cut("\x1b[1mbold text\x1b[0m", 4);
+        assert_eq!(plain(&row), "bold");
+        assert!(row.starts_with("\x1b[1m"));
     }
 
     #[test]
@@ -163,5 +240,6 @@ mod tests {
         let line = "\x1b]8;;file:///x\x1b\\name\x1b]8;;\x1b\\";
         assert_eq!(visible_len(line), 4);
         assert_eq!(wrap(line, 10).len(), 1);
+        assert_eq!(wrap(&format!("{line} {line} {line}"), 10).len(), 2);
     }
 }

@@ -41,18 +41,8 @@ impl App {
                 self.enter_exercise(self.current);
                 return;
             }
-            (View::Intro(lesson), _)
-                if !matches!(
-                    key.code,
-                    KeyCode::Up
-                        | KeyCode::Down
-                        | KeyCode::PageUp
-                        | KeyCode::PageDown
-                        | KeyCode::Char('j')
-                        | KeyCode::Char('k')
-                        | KeyCode::Char('q')
-                ) =>
-            {
+            // Only Enter (or q/Esc) leaves the introduction: a stray key must not skip it.
+            (View::Intro(lesson), KeyCode::Enter | KeyCode::Esc | KeyCode::Char('q')) => {
                 let lesson = self.workbook.lessons[*lesson].dir.clone();
                 self.progress.state.lessons_introduced.insert(lesson);
                 self.save_progress();
@@ -61,9 +51,14 @@ impl App {
             }
             (
                 View::Help | View::Solution(_) | View::Summary(_),
-                KeyCode::Esc | KeyCode::Enter | KeyCode::Char(' '),
+                KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q'),
             ) => {
                 self.show_exercise();
+                return;
+            }
+            // Over an overlay the other keys only scroll it.
+            (View::Intro(_) | View::Help | View::Solution(_) | View::Summary(_), code) => {
+                self.scroll_key(code);
                 return;
             }
             _ => {}
@@ -107,13 +102,29 @@ impl App {
                 self.view = View::Help;
                 self.scroll = 0;
             }
+            KeyCode::Esc => self.show_exercise(),
+            code => {
+                if !self.scroll_key(code) {
+                    self.status = "unknown key: press ? for help".into();
+                }
+            }
+        }
+    }
+
+    /// Scrolls the body for the scrolling keys; false for any other key.
+    fn scroll_key(&mut self, code: KeyCode) -> bool {
+        let page = self.page.max(1);
+        match code {
             KeyCode::Down | KeyCode::Char('j') => self.scroll += 1,
             KeyCode::Up | KeyCode::Char('k') => self.scroll = self.scroll.saturating_sub(1),
-            KeyCode::PageDown | KeyCode::Char(' ') => self.scroll += 10,
-            KeyCode::PageUp => self.scroll = self.scroll.saturating_sub(10),
-            KeyCode::Esc => self.show_exercise(),
-            _ => self.status = "unknown key: press ? for help".into(),
+            KeyCode::PageDown | KeyCode::Char(' ') => self.scroll += page,
+            KeyCode::PageUp => self.scroll = self.scroll.saturating_sub(page),
+            KeyCode::Home | KeyCode::Char('g') => self.scroll = 0,
+            // The screen clamps this to the last page.
+            KeyCode::End | KeyCode::Char('G') => self.scroll = usize::MAX,
+            _ => return false,
         }
+        true
     }
 
     fn show_exercise(&mut self) {
@@ -164,15 +175,21 @@ impl App {
                 "The solution unlocks once this exercise passes. Press h for a hint.".into();
             return;
         }
-        let text = std::fs::read(self.workbook.solution_path(&exercise))
+        let Some(solution) = std::fs::read(self.workbook.solution_path(&exercise))
             .ok()
             .or_else(|| embedded::file(&exercise.relative_solution()).map(<[u8]>::to_vec))
-            .map(|b| render::escape::neutralise(&String::from_utf8_lossy(&b)))
-            .unwrap_or_else(|| format!("{} is missing", exercise.relative_solution().display()));
-        self.view = View::Solution(format!(
-            "{}\n\n{text}",
-            exercise.relative_solution().display()
-        ));
+        else {
+            self.status = format!("{} is missing", exercise.relative_solution().display());
+            return;
+        };
+        let learner = std::fs::read(self.workbook.exercise_path(&exercise)).ok();
+        let code = |bytes: &[u8]| String::from_utf8_lossy(sections::code_part(bytes)).into_owned();
+        let text = render::solution::compare(
+            &exercise.relative_solution().display().to_string(),
+            &code(&solution),
+            learner.as_deref().map(code).as_deref(),
+        );
+        self.view = View::Solution(text);
         self.scroll = 0;
     }
 
@@ -242,7 +259,21 @@ impl App {
     }
 
     fn list_key(&mut self, key: KeyEvent) {
+        self.list_key_inner(key);
+        // After a filter or a search the cursor stays on a row that is shown.
         let rows = self.list_rows();
+        if let View::List(list) = &mut self.view {
+            if !rows.contains(&list.selected) {
+                if let Some(&first) = rows.first() {
+                    list.selected = first;
+                }
+            }
+        }
+    }
+
+    fn list_key_inner(&mut self, key: KeyEvent) {
+        let rows = self.list_rows();
+        let page = self.page.saturating_sub(2).max(1);
         let View::List(list) = &mut self.view else {
             return;
         };
@@ -267,13 +298,13 @@ impl App {
             KeyCode::Up | KeyCode::Char('k') if position > 0 => list.selected = rows[position - 1],
             KeyCode::PageDown => {
                 list.selected = rows
-                    .get((position + 10).min(rows.len().saturating_sub(1)))
+                    .get((position + page).min(rows.len().saturating_sub(1)))
                     .copied()
                     .unwrap_or(list.selected)
             }
             KeyCode::PageUp => {
                 list.selected = rows
-                    .get(position.saturating_sub(10))
+                    .get(position.saturating_sub(page))
                     .copied()
                     .unwrap_or(list.selected)
             }
