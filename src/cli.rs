@@ -41,9 +41,34 @@ pub struct GlobalArgs {
     /// When to use colors
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// The workbook folder (the one holding info.toml)
-    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
-    pub workbook: PathBuf,
+    /// The workbook folder, the one holding info.toml (default: this folder or the nearest
+    /// one above it that holds an info.toml)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub workbook: Option<PathBuf>,
+}
+
+impl GlobalArgs {
+    /// The workbook's folder: `--workbook`, else the nearest folder from here upwards holding
+    /// an info.toml (as git and cargo find theirs), else this folder (which then reports that
+    /// it is not a workbook).
+    pub fn workbook_root(&self) -> PathBuf {
+        if let Some(dir) = &self.workbook {
+            return dir.clone();
+        }
+        let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        here.ancestors()
+            .find(|dir| dir.join(crate::workbook::INFO_FILE).is_file())
+            .map_or_else(
+                || PathBuf::from("."),
+                |dir| {
+                    if dir == here {
+                        PathBuf::from(".")
+                    } else {
+                        dir.to_path_buf()
+                    }
+                },
+            )
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -4,6 +4,8 @@ use crate::runner::verdict::Outcome;
 
 pub const SUCCESS: u8 = 0;
 pub const TESTS_FAILED: u8 = 1;
+/// A command line that cannot be carried out as given.
+pub const USAGE: u8 = 2;
 pub const WORKBOOK_ERROR: u8 = 3;
 pub const COMPILE_ERROR: u8 = 4;
 pub const CRASHED: u8 = 5;

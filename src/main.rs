@@ -7,6 +7,7 @@ mod invocation;
 mod progress;
 mod render;
 mod runner;
+mod timestamp;
 mod watch;
 mod workbook;
 

@@ -132,9 +132,7 @@ fn forget_unknown(state: &mut State, workbook: &Workbook) {
 }
 
 fn set_aside(path: &Path, why: &str) -> String {
-    let stamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let stamp = crate::timestamp::now();
     // A name nobody has: claim it with a hard link (fails if taken), then drop the old name.
     let claimed = (0..1000).find_map(|n| {
         let suffix = if n == 0 {

@@ -546,3 +546,60 @@ fn the_verdict_is_printed_even_when_progress_cannot_be_saved() {
         out.both()
     );
 }
+
+#[test]
+fn commands_find_the_workbook_from_a_subfolder_and_name_paths_from_there() {
+    let wb = common::real_workbook();
+    let lesson = wb.path("exercises/01_reading_files");
+    let out = common::iolings()
+        .current_dir(&lesson)
+        .args(["run", "reading1"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("reading1.py:"), "{text}");
+    assert!(
+        !text.contains("exercises/01_reading_files/reading1.py"),
+        "paths must be relative to where the learner stands: {text}"
+    );
+    let out = common::iolings()
+        .current_dir(wb.path("solutions"))
+        .args(["hint", "writing1"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("../exercises/02_writing_files/writing1.py"),
+        "{text}"
+    );
+}
+
+#[test]
+fn outside_any_workbook_the_error_says_so_and_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = common::iolings()
+        .current_dir(dir.path())
+        .arg("list")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(err.contains("nor in a folder above it"), "{err}");
+    assert!(err.contains("iolings init DIR"), "{err}");
+}
+
+#[test]
+fn init_into_this_folder_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = common::iolings()
+        .current_dir(dir.path())
+        .args(["init", "."])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("to this folder."), "{text}");
+    assert!(text.contains("Next: iolings\n"), "{text}");
+    assert!(!text.contains("cd ."), "{text}");
+}

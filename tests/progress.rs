@@ -292,10 +292,17 @@ fn reset_restores_the_shipped_exercise_and_keeps_a_backup() {
     )
     .unwrap();
 
+    // Without --yes and with nobody at a terminal to ask, nothing is touched.
+    let refused = expect_code(iolings_in(&wb.root).args(["reset", &name]), 2);
+    assert!(refused.stderr.contains("add --yes"), "{}", refused.both());
+    assert_eq!(
+        std::fs::read_to_string(wb.path(&relative)).unwrap(),
+        learner
+    );
+
     let out = expect_code(iolings_in(&wb.root).args(["reset", &name, "--yes"]), 0);
     assert!(
-        out.stdout
-            .contains(&format!("Restored {relative} as shipped.")),
+        out.stdout.contains(&format!("{relative} as shipped.")),
         "{}",
         out.both()
     );

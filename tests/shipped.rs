@@ -185,7 +185,10 @@ fn messages_name_the_command_the_learner_started() {
         2,
     );
     assert!(
-        out.stderr.contains("`cargo run -- hint reading1`"),
+        out.stderr.contains("`cargo run -- hint reading1`")
+            || out
+                .stderr
+                .contains("`cargo run --release -- hint reading1`"),
         "{}",
         out.both()
     );

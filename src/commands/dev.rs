@@ -49,7 +49,7 @@ pub fn check(g: &GlobalArgs, options: &CheckOptions) -> anyhow::Result<u8> {
     let g = &GlobalArgs {
         workbook: unpacked
             .as_ref()
-            .map_or_else(|| g.workbook.clone(), |d| d.path().to_path_buf()),
+            .map_or_else(|| Some(g.workbook_root()), |d| Some(d.path().to_path_buf())),
         ..g.clone()
     };
     let (jobs, mistakes) = (options.jobs, options.mistakes.as_deref());

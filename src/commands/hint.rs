@@ -16,7 +16,11 @@ pub fn hint(g: &GlobalArgs, name: Option<&str>, all: bool) -> anyhow::Result<u8>
         .state
         .hints_shown
         .insert(exercise.name.clone(), shown);
-    println!("{} ({})", exercise.name, exercise.relative_path().display());
+    println!(
+        "{} ({})",
+        exercise.name,
+        workbook.shown(exercise.relative_path())
+    );
     print!(
         "{}",
         render::verdict::hints(&exercise.hints, shown, &exercise.docs)

@@ -19,10 +19,34 @@ pub fn init(dir: &Path) -> anyhow::Result<u8> {
         ));
     }
     let files = embedded::write_workbook(dir)?;
-    println!("Wrote the workbook ({files} files) to {}.", dir.display());
-    println!(
-        "Next: cd {} && iolings   (install it first with `cargo install --path .` from the iolings source if `iolings` is not on your PATH)",
-        dir.display()
-    );
+    let here = is_here(dir);
+    let shown = if here {
+        "this folder".to_string()
+    } else {
+        dir.display().to_string()
+    };
+    println!("Wrote the workbook ({files} files) to {shown}.");
+    let command = crate::invocation::command();
+    if command == "iolings" {
+        if here {
+            println!("Next: iolings");
+        } else {
+            println!("Next: cd {} && iolings", dir.display());
+        }
+    } else {
+        // Started through cargo: the workbook has no Cargo.toml, so cargo must stay here.
+        println!(
+            "Next: {command} --workbook {}   (or install it with `cargo install --path .` and run `iolings` in that folder)",
+            dir.display()
+        );
+    }
     Ok(0)
+}
+
+/// Whether `dir` is the folder iolings was started in.
+fn is_here(dir: &Path) -> bool {
+    match (std::fs::canonicalize(dir), std::env::current_dir()) {
+        (Ok(dir), Ok(cwd)) => dir == cwd,
+        _ => dir == Path::new("."),
+    }
 }

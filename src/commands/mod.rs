@@ -99,7 +99,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<u8> {
 pub use pristine::tests_notice;
 
 pub fn load_workbook(g: &GlobalArgs) -> anyhow::Result<Workbook> {
-    Ok(Workbook::load(&g.workbook)?)
+    Ok(Workbook::load(&g.workbook_root())?)
 }
 
 /// The workbook and the learner's progress, with any recovery notice printed once.

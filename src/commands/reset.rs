@@ -22,7 +22,7 @@ pub fn reset(g: &GlobalArgs, name: &str, yes: bool, tests_only: bool) -> anyhow:
             None => {
                 println!(
                     "The tests of {} are already as shipped; nothing to do.",
-                    exercise.relative_path().display()
+                    workbook.shown(exercise.relative_path())
                 );
                 return Ok(0);
             }
@@ -33,23 +33,34 @@ pub fn reset(g: &GlobalArgs, name: &str, yes: bool, tests_only: bool) -> anyhow:
     if current.as_deref() == Some(restored.as_slice()) {
         println!(
             "{} is already as shipped; nothing to do.",
-            exercise.relative_path().display()
+            workbook.shown(exercise.relative_path())
         );
         return Ok(0);
     }
-    if !yes
-        && std::io::IsTerminal::is_terminal(&std::io::stdin())
-        && !super::confirm(&format!(
-            "Reset {} to the shipped version? Your version is kept as a backup.",
-            if tests_only {
-                format!("the tests of {}", exercise.relative_path().display())
-            } else {
-                exercise.relative_path().display().to_string()
-            }
-        ))?
-    {
-        println!("Nothing was changed.");
-        return Ok(0);
+    let what = if tests_only {
+        format!("the tests of {}", workbook.shown(exercise.relative_path()))
+    } else {
+        workbook.shown(exercise.relative_path())
+    };
+    if !yes {
+        if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+            // Nobody can answer the question: never overwrite a learner's work unasked.
+            return Err(super::coded(
+                exit::USAGE,
+                format!(
+                    "reset would replace {what} and cannot ask first (stdin is not a terminal): add --yes to reset it anyway (your version is backed up)"
+                ),
+            ));
+        }
+        let backup = if current.is_some() {
+            " Your version is kept as a backup."
+        } else {
+            ""
+        };
+        if !super::confirm(&format!("Reset {what} to the shipped version?{backup}"))? {
+            println!("Nothing was changed.");
+            return Ok(0);
+        }
     }
     let backup = match current {
         Some(bytes) => Some(back_up(&workbook, &exercise, &bytes)?),
@@ -62,16 +73,16 @@ pub fn reset(g: &GlobalArgs, name: &str, yes: bool, tests_only: bool) -> anyhow:
     if tests_only {
         println!(
             "Restored the tests of {} as shipped; your code above them is unchanged.",
-            exercise.relative_path().display()
+            workbook.shown(exercise.relative_path())
         );
     } else {
         println!(
             "Restored {} as shipped.",
-            exercise.relative_path().display()
+            workbook.shown(exercise.relative_path())
         );
     }
     if let Some(backup) = backup {
-        println!("Your version was saved as {}", backup.display());
+        println!("Your version was saved as {}", workbook.shown(&backup));
     }
     Ok(0)
 }
@@ -101,13 +112,11 @@ fn with_shipped_tests_only(
     Ok(Some(joined))
 }
 
-/// Save `bytes` as `.iolings/backups/<name>-<unix time>[-n].py`; never overwrites a backup.
+/// Save `bytes` as `.iolings/backups/<name>-<UTC time>[-n].py`; never overwrites a backup.
 pub fn back_up(workbook: &Workbook, exercise: &Exercise, bytes: &[u8]) -> anyhow::Result<PathBuf> {
     let dir = workbook.root.join(STATE_DIR).join("backups");
     std::fs::create_dir_all(&dir).with_context(|| format!("could not create {}", dir.display()))?;
-    let stamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let stamp = crate::timestamp::now();
     for n in 0.. {
         let suffix = if n == 0 {
             String::new()

@@ -23,7 +23,7 @@ pub fn run(
             exit::WORKBOOK_ERROR,
             format!(
                 "{} is missing. Restore the shipped version with `{}`.",
-                exercise.relative_path().display(),
+                workbook.shown(exercise.relative_path()),
                 invocation::with(&format!("reset {}", exercise.name))
             ),
         ));
@@ -65,7 +65,7 @@ pub fn run(
         progress.save_or_warn();
         return Ok(exit::for_outcome(&verdict.outcome));
     }
-    let display = exercise.relative_path().display().to_string();
+    let display = workbook.shown(exercise.relative_path());
     print!("{}", render::verdict::render(&verdict, &file, &display));
     if !pristine_tests {
         if let Some(notice) =
@@ -77,7 +77,7 @@ pub fn run(
     match (&verdict.outcome, next) {
         (Outcome::Passed, Some(next)) => println!(
             "\nNext: {} (`{}`)",
-            next.relative_path().display(),
+            workbook.shown(next.relative_path()),
             invocation::with(&format!("run {}", next.name))
         ),
         (Outcome::Passed, None) => println!(

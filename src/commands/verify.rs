@@ -104,7 +104,7 @@ fn human(workbook: &Workbook, verdicts: &[Verdict], elapsed: u64) {
     for v in verdicts {
         let path = workbook
             .find(&v.exercise)
-            .map(|e| e.relative_path().display().to_string())
+            .map(|e| workbook.shown(e.relative_path()))
             .unwrap_or_default();
         if v.passed() {
             println!("{} {:<14} {}", s.pass.green(), v.exercise, path.dimmed());

@@ -298,7 +298,7 @@ impl App {
             Err(_) => {
                 self.status = format!(
                     "{} is missing: press x to restore the shipped version",
-                    self.exercise().relative_path().display()
+                    self.workbook.shown(self.exercise().relative_path())
                 )
             }
         }

@@ -144,7 +144,7 @@ fn body(app: &App, width: usize) -> String {
 fn exercise_body(app: &App) -> String {
     let exercise = app.exercise();
     let path = app.workbook.exercise_path(exercise);
-    let display = exercise.relative_path().display().to_string();
+    let display = app.workbook.shown(exercise.relative_path());
     let mut out = format!(
         "{}  {}\n\n",
         exercise.name.bold(),
@@ -167,7 +167,7 @@ fn exercise_body(app: &App) -> String {
                 exercise.name,
                 "n".bold(),
                 "s".bold(),
-                exercise.relative_solution().display()
+                app.workbook.shown(exercise.relative_solution())
             ));
         }
     } else if app.manual {
@@ -339,7 +339,7 @@ fn status(app: &App) -> String {
         parts.push(
             format!(
                 "Edit {} and save: {how}. Stuck? h shows a hint.",
-                app.exercise().relative_path().display()
+                app.workbook.shown(app.exercise().relative_path())
             )
             .dimmed()
             .to_string(),

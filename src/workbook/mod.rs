@@ -76,12 +76,22 @@ pub struct Problem {
 /// Why a workbook could not be loaded. Each names the file and says what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum WorkbookError {
-    #[error("no {INFO_FILE} in {}: this is not an iolings workbook.\n  help: run iolings from the workbook folder, pass --workbook DIR, or create one with `iolings init DIR`", .0.display())]
+    #[error("no {INFO_FILE} in {} (nor in a folder above it): this is not an iolings workbook.\n  help: run iolings from the workbook folder, pass --workbook DIR, or create one with `iolings init DIR`", shown_dir(.0))]
     NotFound(PathBuf),
     #[error("could not read {}: {}", .0.display(), .1)]
     Unreadable(PathBuf, std::io::Error),
     #[error("{}", render_problems(.0, .1))]
     Invalid(PathBuf, Vec<Problem>),
+}
+
+/// `.` spelled as the folder's name, so the message names a real place.
+fn shown_dir(dir: &Path) -> String {
+    if dir == Path::new(".") {
+        if let Ok(here) = std::env::current_dir() {
+            return here.display().to_string();
+        }
+    }
+    dir.display().to_string()
 }
 
 fn render_problems(file: &Path, problems: &[Problem]) -> String {
@@ -141,6 +151,33 @@ impl Workbook {
             problems: Vec::new(),
         }
         .validate(raw)
+    }
+
+    /// A path inside the workbook as the learner should read it: relative to the folder they
+    /// stand in when the workbook is that folder, below it or above it, absolute otherwise.
+    pub fn shown(&self, relative: impl AsRef<Path>) -> String {
+        let relative = relative.as_ref();
+        if self.root == Path::new(".") || self.root.as_os_str().is_empty() {
+            return relative.display().to_string();
+        }
+        let (Ok(cwd), Ok(root)) = (std::env::current_dir(), std::fs::canonicalize(&self.root))
+        else {
+            return self.root.join(relative).display().to_string();
+        };
+        let target = root.join(relative);
+        if let Ok(inside) = target.strip_prefix(&cwd) {
+            return inside.display().to_string();
+        }
+        match cwd.strip_prefix(&root) {
+            Ok(below) => {
+                let mut up = PathBuf::new();
+                for _ in below.components() {
+                    up.push("..");
+                }
+                up.join(relative).display().to_string()
+            }
+            Err(_) => target.display().to_string(),
+        }
     }
 
     pub fn exercise_path(&self, exercise: &Exercise) -> PathBuf {

@@ -33,10 +33,14 @@ pub fn iolings() -> Command {
     cmd
 }
 
-/// `iolings --workbook ROOT`.
+/// `iolings --workbook ROOT`, started in ROOT as a learner would (so paths in messages are
+/// relative to it).
 pub fn iolings_in(root: &Path) -> Command {
     let mut cmd = iolings();
     cmd.arg("--workbook").arg(root);
+    if root.is_dir() {
+        cmd.current_dir(root);
+    }
     cmd
 }
 

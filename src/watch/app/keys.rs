@@ -185,7 +185,7 @@ impl App {
         let learner = std::fs::read(self.workbook.exercise_path(&exercise)).ok();
         let code = |bytes: &[u8]| String::from_utf8_lossy(sections::code_part(bytes)).into_owned();
         let text = render::solution::compare(
-            &exercise.relative_solution().display().to_string(),
+            &self.workbook.shown(exercise.relative_solution()),
             &code(&solution),
             learner.as_deref().map(code).as_deref(),
         );
@@ -252,7 +252,7 @@ impl App {
             Some(b) => format!(
                 "{} restored; your version is kept as {}",
                 exercise.name,
-                b.display()
+                self.workbook.shown(&b)
             ),
             None => format!("{} restored", exercise.name),
         };
