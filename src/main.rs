@@ -1,5 +1,6 @@
 //! iolings: parse the command line, dispatch to one command, print an error once.
 
+mod atomic;
 mod cli;
 pub mod commands;
 mod exit;

@@ -1,8 +1,8 @@
 //! The learner's progress: current exercise, exercises done, hints shown, lessons introduced.
-//! Kept in `.iolings/state.json`, written atomically (temp file, fsync, rename, fsync dir).
+//! Kept in `.iolings/state.json`, written atomically (temp file, fsync, rename, fsync dir)
+//! under a lock, merged with what another iolings on the same workbook saved meanwhile.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -28,8 +28,13 @@ pub struct State {
 /// The state plus where it lives; `notice` says what was recovered on load, if anything.
 pub struct Progress {
     pub state: State,
+    /// The state as last read from or written to disk: what this process changed since is
+    /// `state` against it, and only that is merged into the file.
+    base: State,
     path: PathBuf,
     pub notice: Option<String>,
+    /// Why the last save failed, kept so nobody claims the progress was saved.
+    pub unsaved: Option<String>,
 }
 
 impl Progress {
@@ -54,26 +59,48 @@ impl Progress {
         state.version = STATE_VERSION;
         forget_unknown(&mut state, workbook);
         Progress {
+            base: state.clone(),
             state,
             path,
             notice,
+            unsaved: None,
         }
     }
 
-    pub fn save(&self) -> anyhow::Result<()> {
-        let text = serde_json::to_string_pretty(&self.state)?;
-        write_atomically(&self.path, text.as_bytes()).with_context(|| {
+    /// Save this process's changes, merged under a lock with what is on disk now: another
+    /// iolings (a second terminal, watch mode) may have saved since this one loaded.
+    pub fn save(&mut self) -> anyhow::Result<()> {
+        let result = self.save_merged();
+        self.unsaved = result.as_ref().err().map(|e| format!("{e:#}"));
+        result
+    }
+
+    fn save_merged(&mut self) -> anyhow::Result<()> {
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        let fail = || {
             format!(
                 "could not save progress to {} (is {} a writable folder?)",
                 self.path.display(),
-                self.path.parent().unwrap_or(Path::new(".")).display()
+                dir.display()
             )
-        })
+        };
+        std::fs::create_dir_all(dir).with_context(fail)?;
+        let _lock = Lock::exclusive(&dir.join("state.lock")).with_context(fail)?;
+        let on_disk = std::fs::read(&self.path)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<State>(&b).ok())
+            .unwrap_or_default();
+        let merged = merge(&self.base, &self.state, on_disk);
+        let text = serde_json::to_string_pretty(&merged)?;
+        crate::atomic::write(&self.path, text.as_bytes()).with_context(fail)?;
+        self.base = merged.clone();
+        self.state = merged;
+        Ok(())
     }
 
     /// Save, or say on stderr why not: a command's real output (a verdict, a report) must
     /// never be lost because the progress file could not be written.
-    pub fn save_or_warn(&self) {
+    pub fn save_or_warn(&mut self) {
         if let Err(e) = self.save() {
             eprintln!("{} {e:#}", colored::Colorize::yellow("warning:"));
         }
@@ -121,6 +148,82 @@ impl Progress {
     }
 }
 
+/// `disk` with this process's changes (`mine` against `base`) applied: exercises done are a
+/// union, except those this process reset; hints shown the larger count; the current exercise
+/// the one this process chose, if it chose one.
+fn merge(base: &State, mine: &State, mut disk: State) -> State {
+    for name in mine.done.difference(&base.done) {
+        disk.done.insert(name.clone());
+    }
+    for name in base.done.difference(&mine.done) {
+        disk.done.remove(name);
+    }
+    for (name, &n) in &mine.hints_shown {
+        let shown = disk.hints_shown.entry(name.clone()).or_insert(0);
+        *shown = (*shown).max(n);
+    }
+    disk.lessons_introduced
+        .extend(mine.lessons_introduced.iter().cloned());
+    disk.welcomed |= mine.welcomed;
+    if mine.current != base.current || disk.current.is_none() {
+        disk.current = mine.current.clone();
+    }
+    disk.version = STATE_VERSION;
+    disk
+}
+
+/// An advisory lock (flock) on a file, released when dropped: saves from several iolings
+/// processes on one workbook take turns.
+struct Lock(std::fs::File);
+
+impl Lock {
+    fn exclusive(path: &Path) -> std::io::Result<Lock> {
+        use std::os::fd::AsRawFd;
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path)?;
+        // SAFETY: flock on a descriptor this struct owns; no memory is shared with the call.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(Lock(file))
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        use std::os::fd::AsRawFd;
+        // SAFETY: as above; closing the file would release it too.
+        unsafe { libc::flock(self.0.as_raw_fd(), libc::LOCK_UN) };
+    }
+}
+
+/// Held by a watch mode for its whole life, so a second one on the same workbook can say so.
+pub struct WatchLock(#[allow(dead_code)] std::fs::File);
+
+impl WatchLock {
+    /// None when another process holds it (or the lock file cannot be made: then nobody can
+    /// tell, and saying nothing is right).
+    pub fn take(workbook: &Workbook) -> Option<WatchLock> {
+        use std::os::fd::AsRawFd;
+        let dir = workbook.root.join(STATE_DIR);
+        let _ = std::fs::create_dir_all(&dir);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.join("watch.lock"));
+        let Ok(file) = file else {
+            return Some(WatchLock(std::fs::File::open("/dev/null").ok()?));
+        };
+        // SAFETY: flock on a descriptor this struct owns.
+        let taken = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0;
+        taken.then_some(WatchLock(file))
+    }
+}
+
 /// Names the workbook no longer has (renamed or removed exercises) are dropped.
 fn forget_unknown(state: &mut State, workbook: &Workbook) {
     let known = |n: &String| workbook.index_of(n).is_some();
@@ -165,31 +268,39 @@ fn set_aside(path: &Path, why: &str) -> String {
 /// Write `bytes` to `path` so that a crash leaves either the old or the new file, never a mix:
 /// a temp file in the same directory, flushed and fsynced, renamed over, then the directory
 /// fsynced so the rename itself is durable.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
-    temp.write_all(bytes)?;
-    temp.flush()?;
-    temp.as_file().sync_all()?;
-    temp.persist(path).map_err(|e| e.error)?;
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
-}
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn names(list: &[&str]) -> BTreeSet<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
     #[test]
-    fn atomic_write_replaces_and_leaves_no_temp_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("s.json");
-        write_atomically(&path, b"one").unwrap();
-        write_atomically(&path, b"two").unwrap();
-        assert_eq!(std::fs::read(&path).unwrap(), b"two");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    fn another_process_s_progress_survives_a_save() {
+        let base = State {
+            done: names(&["a", "reset_me"]),
+            current: Some("a".into()),
+            ..State::default()
+        };
+        let mut mine = base.clone();
+        mine.done.insert("b".into());
+        mine.done.remove("reset_me");
+        mine.hints_shown.insert("b".into(), 1);
+        let mut disk = base.clone();
+        disk.done.insert("c".into());
+        disk.hints_shown.insert("b".into(), 2);
+        disk.hints_shown.insert("c".into(), 3);
+        disk.current = Some("c".into());
+        let merged = merge(&base, &mine, disk);
+        assert_eq!(merged.done, names(&["a", "b", "c"]));
+        assert_eq!(merged.hints_shown["b"], 2, "hints: the larger count");
+        assert_eq!(merged.hints_shown["c"], 3);
+        assert_eq!(
+            merged.current.as_deref(),
+            Some("c"),
+            "mine did not change it"
+        );
     }
 }

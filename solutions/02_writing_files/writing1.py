@@ -46,23 +46,10 @@ def claim_name(path, owner):
 # ---------------------------------------------------------------------------------------------
 # Tests
 
-import contextlib  # noqa: E402
 import os  # noqa: E402
 import shutil  # noqa: E402
 
 import iolings_testkit as kit  # noqa: E402
-
-
-@contextlib.contextmanager
-def _short_writes(limit):
-    """os.write() takes at most `limit` bytes per call and returns that count, as it may for
-    real (a nearly full disk, a signal, a pipe). File objects loop until all is written."""
-    real = os.write
-    os.write = lambda fd, data: real(fd, bytes(memoryview(data)[:limit]))
-    try:
-        yield
-    finally:
-        os.write = real
 
 
 def _read(path):
@@ -172,7 +159,7 @@ def test_every_byte_reaches_the_file_despite_short_writes(tmp_path):
     # loops until all of them are written. The same calls, with and without short writes:
     claim_name(tmp_path / "normal.claim", "worker-1")
     log_event(tmp_path / "normal.log", "upload stored")
-    with _short_writes(3):
+    with kit.short_writes(3):
         claim_name(tmp_path / "short.claim", "worker-1")
         log_event(tmp_path / "short.log", "upload stored")
     for kind in ("claim", "log"):
@@ -181,6 +168,45 @@ def test_every_byte_reaches_the_file_despite_short_writes(tmp_path):
             "os.write(fd, data) returns how many bytes it wrote, and the others are silently "
             "dropped. Loop until every byte is written, or let a file object do that: "
             "open(path, 'x' or 'a', encoding='utf-8')" % kind)
+
+
+def test_one_line_goes_to_the_log_in_one_write(tmp_path):
+    # O_APPEND keeps each single write whole, at the end of the file. A line handed to the
+    # system in two calls (the message, then its newline) can get another worker's line in
+    # between. Here the second low-level write of the call fails, to find out whether there is one.
+    path = tmp_path / "app.log"
+    with kit.fail_at("os.write", nth=2, once=True, path=str(path)) as second:
+        try:
+            log_event(path, "upload stored")
+        except OSError:
+            pass
+    assert not second.fired, (
+        "log_event handed one line to the system in several os.write() calls: 'a' (O_APPEND) "
+        "keeps each single write whole, but another worker's line can land between two of "
+        "them, in the middle of yours. Build the whole line first, message + \"\\n\", and "
+        "write it in one go (a file object opened with 'a' does that when it is closed)")
+
+
+def test_the_files_hold_utf8_and_are_closed(tmp_path):
+    text = kit.TEXT_CASES["unicode"]
+    name = "Zo\u00eb \u6771\u4eac \u2713"
+    calls = [("save_settings", save_settings, tmp_path / "s.ini", text, text),
+             ("log_event", log_event, tmp_path / "a.log", name, name + "\n"),
+             ("claim_name", claim_name, tmp_path / "c.claim", name, name + "\n")]
+    (tmp_path / "s.ini").write_bytes(b"")
+    for label, fn, path, arg, want in calls:
+        with kit.no_leaked_files():
+            try:
+                fn(path, arg)
+            except UnicodeEncodeError as exc:
+                assert False, (
+                    "%s could not write %r: %s. The files are UTF-8: pass encoding='utf-8' "
+                    "to open()" % (label, arg, exc))
+        with open(path, "rb") as f:
+            got = f.read()
+        assert got == want.encode("utf-8"), (
+            "%s wrote these bytes instead of the UTF-8 encoding of the text: open the file "
+            "with encoding='utf-8'" % label)
 
 
 def test_claim_name_creates_the_file(tmp_path):
@@ -224,33 +250,26 @@ def test_claim_name_is_not_fooled_by_a_planted_symlink(tmp_path):
 
 def test_claim_name_loses_a_race_cleanly(tmp_path):
     # Simulate another worker claiming the same name at the worst moment: right after a
-    # check of yours (os.path.exists, lexists, isfile, Path.exists... all end in os.stat or
-    # os.lstat) has found the name free. open(path, 'x') makes no such check, so with it the
+    # check of yours (os.path.exists, lexists, isfile, Path.exists, os.stat...) has found the
+    # name free. open(path, 'x') makes no such check, so with it the
     # other worker never gets in between.
     path = tmp_path / "job-17.claim"
-    real_stat, real_lstat = os.stat, os.lstat
     raced = []
 
-    def racing(real):
-        def check(target, *args, **kwargs):
-            try:
-                return real(target, *args, **kwargs)
-            except FileNotFoundError:
-                if not isinstance(target, int) and os.path.abspath(target) == str(path):
-                    with open(path, "x", encoding="utf-8") as f:  # the other worker
-                        f.write("worker-2\n")
-                    raced.append(True)
-                raise
-        return check
+    def other_worker():  # runs once, right after your first check of the path
+        try:
+            with open(path, "x", encoding="utf-8") as f:
+                f.write("worker-2\n")
+            raced.append(True)
+        except FileExistsError:
+            pass  # the check came after your own create: no gap there
 
-    os.stat, os.lstat = racing(real_stat), racing(real_lstat)
     raised = False
-    try:
-        claim_name(path, "worker-1")
-    except FileExistsError:
-        raised = True
-    finally:
-        os.stat, os.lstat = real_stat, real_lstat
+    with kit.between_check_and_use(other_worker, path=path.name):
+        try:
+            claim_name(path, "worker-1")
+        except FileExistsError:
+            raised = True
     if not raced:  # no check, no gap: the claim is simply ours
         assert not raised, "the name was free, yet claim_name raised FileExistsError"
         assert _read(path) == "worker-1\n", "the claim file must hold the owner and a \\n"

@@ -54,7 +54,7 @@ pub fn lock(g: &GlobalArgs, check: bool) -> anyhow::Result<u8> {
 /// Write the manifest for the files now in the workbook (also used by `dev new`).
 pub fn write(root: &Path, entries: &[Entry]) -> anyhow::Result<()> {
     let path = root.join(MANIFEST_FILE);
-    crate::progress::write_atomically(&path, manifest::render(entries).as_bytes())
+    crate::atomic::write(&path, manifest::render(entries).as_bytes())
         .with_context(|| format!("could not write {}", path.display()))
 }
 

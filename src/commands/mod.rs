@@ -118,6 +118,7 @@ pub fn python_cache(workbook: &Workbook) -> PathBuf {
 
 /// A runner with the interpreter resolved (from the cache when still valid).
 pub fn runner(g: &GlobalArgs, workbook: &Workbook) -> anyhow::Result<Runner> {
+    crate::runner::sandbox::remove_stale();
     let python = python::discover(g.python.as_deref(), Some(&python_cache(workbook)))
         .map_err(|e| coded(exit::COULD_NOT_RUN, format!("{e:#}")))?;
     let runner = Runner::new(python, Some(&workbook.root.join(STATE_DIR).join("cache")));

@@ -81,7 +81,7 @@ pub fn new(g: &GlobalArgs, name: &str, lesson: &str) -> anyhow::Result<u8> {
             path.strip_prefix(&workbook.root).unwrap_or(&path).display()
         );
     }
-    crate::progress::write_atomically(&info_path, updated.as_bytes())?;
+    crate::atomic::write(&info_path, updated.as_bytes())?;
     println!("added [[exercises]] name = \"{name}\" to {INFO_FILE}");
     Workbook::load(&workbook.root)?;
     // A workbook that ships a manifest records the new files (and only them: other edits in

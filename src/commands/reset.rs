@@ -66,7 +66,7 @@ pub fn reset(g: &GlobalArgs, name: &str, yes: bool, tests_only: bool) -> anyhow:
         Some(bytes) => Some(back_up(&workbook, &exercise, &bytes)?),
         None => None,
     };
-    crate::progress::write_atomically(&path, &restored)
+    crate::atomic::write(&path, &restored)
         .with_context(|| format!("could not write {}", path.display()))?;
     progress.set_done(&exercise.name, false);
     progress.save_or_warn();

@@ -60,9 +60,11 @@ pub fn run(
     } else if let Some(next) = next.filter(|_| name.is_none() || was_current) {
         progress.state.current = Some(next.name.clone());
     }
+    // Saved before anything is printed: a reader that goes away early (`| head`) must not
+    // cost the learner a pass.
+    progress.save_or_warn();
     if json {
         println!("{}", serde_json::to_string_pretty(&verdict)?);
-        progress.save_or_warn();
         return Ok(exit::for_outcome(&verdict.outcome));
     }
     let display = workbook.shown(exercise.relative_path());
@@ -93,6 +95,5 @@ pub fn run(
         }
         _ => {}
     }
-    progress.save_or_warn();
     Ok(exit::for_outcome(&verdict.outcome))
 }

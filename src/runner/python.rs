@@ -61,8 +61,9 @@ fn candidate(explicit: Option<&Path>) -> anyhow::Result<(PathBuf, String)> {
     if let Some(path) = explicit {
         let found = find_program(path.as_os_str()).with_context(|| {
             format!(
-                "--python {}: no such executable. Give the path of a Python 3.10+ interpreter.",
-                path.display()
+                "--python {}: {}. Give the path of a Python 3.10+ interpreter.",
+                path.display(),
+                why_not_executable(path)
             )
         })?;
         return Ok((found, "--python".into()));
@@ -70,8 +71,9 @@ fn candidate(explicit: Option<&Path>) -> anyhow::Result<(PathBuf, String)> {
     if let Some(value) = std::env::var_os("IOLINGS_PYTHON").filter(|v| !v.is_empty()) {
         let found = find_program(&value).with_context(|| {
             format!(
-                "IOLINGS_PYTHON={}: no such executable. Fix or unset the variable.",
-                Path::new(&value).display()
+                "IOLINGS_PYTHON={}: {}. Fix or unset the variable.",
+                Path::new(&value).display(),
+                why_not_executable(Path::new(&value))
             )
         })?;
         return Ok((found, "$IOLINGS_PYTHON".into()));
@@ -99,6 +101,16 @@ fn find_program(name: &std::ffi::OsStr) -> Option<PathBuf> {
         .find(|p| is_executable(p))
 }
 
+/// What is wrong with a path that is not an interpreter we can start.
+fn why_not_executable(path: &Path) -> &'static str {
+    match path.metadata() {
+        Err(_) if path.components().count() == 1 => "not found on PATH",
+        Err(_) => "no such file",
+        Ok(m) if m.is_dir() => "is a folder, not a program",
+        Ok(_) => "exists but is not executable (not a program, or missing its x permission)",
+    }
+}
+
 fn is_executable(path: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
     path.metadata()
@@ -106,7 +118,8 @@ fn is_executable(path: &Path) -> bool {
         .unwrap_or(false)
 }
 
-const PROBE: &str = "import sys; print(sys.executable); print(*sys.version_info[:3])";
+/// Valid Python 2 as well, so an old interpreter reports its version instead of a SyntaxError.
+const PROBE: &str = "import sys; sys.stdout.write(sys.executable + '\\n' + ' '.join(map(str, sys.version_info[:3])) + '\\n')";
 
 fn resolve(candidate: &Path, found_as: String) -> anyhow::Result<Python> {
     let output = Command::new(candidate)
@@ -132,7 +145,7 @@ fn resolve(candidate: &Path, found_as: String) -> anyhow::Result<Python> {
     })?;
     if (version.0, version.1) < MINIMUM {
         bail!(
-            "{} ({found_as}) is Python {}.{}.{}; iolings needs Python {}.{} or newer.\n\
+            "{} ({found_as}) is Python {}.{}.{}, too old: iolings needs Python {}.{} or newer.\n\
              Install a newer Python and point iolings at it with --python PATH or IOLINGS_PYTHON=PATH.",
             candidate.display(),
             version.0,
@@ -194,7 +207,7 @@ fn write_cache(cache: &Path, candidate: &Path, python: &Python) {
     };
     // The cache only saves time: failing to write it is not worth an error.
     if let Ok(text) = serde_json::to_string_pretty(&entry) {
-        let _ = crate::progress::write_atomically(cache, text.as_bytes());
+        let _ = crate::atomic::write(cache, text.as_bytes());
     }
 }
 

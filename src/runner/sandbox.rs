@@ -35,8 +35,10 @@ impl Sandbox {
         fixtures: &[Fixture],
         lib: Option<&Path>,
     ) -> anyhow::Result<Self> {
+        // The owner's pid in the name: a runner killed with SIGKILL cannot clean up, so the
+        // next one removes the sandboxes of processes that no longer exist.
         let root = tempfile::Builder::new()
-            .prefix("iolings-")
+            .prefix(&format!("{PREFIX}{}-", std::process::id()))
             .tempdir()
             .context("could not create a temporary directory for the run (is TMPDIR writable?)")?
             .keep();
@@ -92,6 +94,47 @@ impl Sandbox {
         }
         env
     }
+}
+
+const PREFIX: &str = "iolings-";
+
+/// Remove the sandboxes in TMPDIR left by iolings processes that are gone (killed by a
+/// signal, the OOM killer or a power cut); the number removed.
+pub fn remove_stale() -> usize {
+    let Ok(entries) = fs::read_dir(std::env::temp_dir()) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(PREFIX))
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<libc::pid_t>().ok())
+        else {
+            continue;
+        };
+        if pid > 0 && !process_exists(pid) && is_ours(&entry.path()) {
+            remove_tree(&entry.path());
+            removed += 1;
+        }
+    }
+    removed
+}
+
+fn process_exists(pid: libc::pid_t) -> bool {
+    // SAFETY: signal 0 checks for existence and permission; nothing is delivered.
+    let alive = unsafe { libc::kill(pid, 0) } == 0;
+    alive || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+/// Only folders of this user: another user's sandbox is theirs to clean.
+fn is_ours(path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: getuid has no preconditions.
+    let uid = unsafe { libc::getuid() };
+    fs::symlink_metadata(path).is_ok_and(|m| m.is_dir() && m.uid() == uid)
 }
 
 impl Drop for Sandbox {
@@ -161,6 +204,21 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sandboxes_of_dead_processes_are_removed_and_live_ones_kept() {
+        let tmp = std::env::temp_dir();
+        // A pid far above any pid_max in use is never alive.
+        let dead = tmp.join(format!("{PREFIX}2147483000-test{}", std::process::id()));
+        let live = tmp.join(format!("{PREFIX}{}-test", std::process::id()));
+        for d in [&dead, &live] {
+            fs::create_dir_all(d.join("work")).unwrap();
+        }
+        remove_stale();
+        assert!(!dead.exists(), "a dead owner's sandbox stays");
+        assert!(live.exists(), "a live owner's sandbox was removed");
+        fs::remove_dir_all(&live).unwrap();
+    }
 
     #[test]
     fn locked_folders_are_removed_too() {

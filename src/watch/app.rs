@@ -451,7 +451,7 @@ impl App {
 
     fn save_progress(&mut self) {
         if let Err(e) = self.progress.save() {
-            self.status = format!("could not save progress: {e:#}");
+            self.status = format!("{e:#}");
         }
     }
 
@@ -481,7 +481,12 @@ impl App {
             .iter()
             .filter(|e| self.progress.is_done(&e.name))
             .count();
-        format!("Progress saved: {done}/{} exercises done. Run `{}` again to continue where you left off.", self.workbook.exercises.len(), crate::invocation::command().trim_end_matches(" --"))
+        let total = self.workbook.exercises.len();
+        match &self.progress.unsaved {
+            // Never claim a save that did not happen.
+            Some(why) => format!("Progress was NOT saved: {why}. The {done}/{total} exercises shown as done are not recorded; make the folder writable and run them again."),
+            None => format!("Progress saved: {done}/{total} exercises done. Run `{}` again to continue where you left off.", crate::invocation::command().trim_end_matches(" --")),
+        }
     }
 }
 

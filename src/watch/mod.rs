@@ -68,7 +68,15 @@ pub fn start(g: &GlobalArgs, args: &WatchArgs) -> anyhow::Result<u8> {
     };
     let guard = terminal::TerminalGuard::enter()?;
     spawn_key_reader(tx.clone());
+    let notice = progress.notice.clone();
+    let watching = crate::progress::WatchLock::take(&workbook);
     let mut app = app::App::new(workbook, progress, Arc::new(runner), tx, args.manual_run);
+    // Said on the screen: anything printed to stderr now would hide behind it.
+    if let Some(notice) = notice {
+        app.status = notice;
+    } else if watching.is_none() {
+        app.status = "Another iolings is already watching this workbook: progress from both is merged when saved, but each screen shows only its own runs.".into();
+    }
     let result = app.run(&rx);
     drop(watcher);
     app.shutdown();

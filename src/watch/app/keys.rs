@@ -237,7 +237,7 @@ impl App {
             },
             Err(_) => None,
         };
-        if let Err(e) = crate::progress::write_atomically(&path, shipped) {
+        if let Err(e) = crate::atomic::write(&path, shipped) {
             self.status = format!("could not restore {}: {e}", path.display());
             return;
         }

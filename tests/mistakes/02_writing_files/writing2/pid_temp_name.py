@@ -13,23 +13,10 @@ def write_atomic(path, text):
 # ---------------------------------------------------------------------------------------------
 # Tests
 
-import contextlib  # noqa: E402
 import os  # noqa: E402
 import stat  # noqa: E402
 
 import iolings_testkit as kit  # noqa: E402
-
-
-@contextlib.contextmanager
-def _short_writes(limit):
-    """os.write() takes at most `limit` bytes per call and returns that count, as it may for
-    real (a nearly full disk, a signal, a pipe). File objects loop until all is written."""
-    real = os.write
-    os.write = lambda fd, data: real(fd, bytes(memoryview(data)[:limit]))
-    try:
-        yield
-    finally:
-        os.write = real
 
 
 OLD = "".join("old setting %04d = enabled\n" % i for i in range(800))   # about 21 KB
@@ -57,6 +44,11 @@ def _state(path):
     return "a torn file (%d characters, starting %r, ending %r)" % (len(got), got[:20], got[-20:])
 
 
+def _open_fds():
+    folder = "/proc/self/fd" if os.path.isdir("/proc/self/fd") else "/dev/fd"
+    return len(os.listdir(folder))
+
+
 def _child_error(outcome):
     return "write_atomic raised in the child process: %s" % outcome.error
 
@@ -82,10 +74,16 @@ def test_replaces_an_existing_file(tmp_path):
 def test_leaves_no_temp_file_behind(tmp_path):
     path = tmp_path / "settings.conf"
     _put(path, OLD)
+    before = _open_fds()
     write_atomic(path, NEW)
     assert sorted(os.listdir(tmp_path)) == ["settings.conf"], (
         "after a successful write only the target may be in the directory: the temp file "
         "must have been renamed onto it with os.replace(tmp, path)")
+    assert _open_fds() == before, (
+        "write_atomic left a file descriptor open: tempfile.mkstemp() returns an OPEN "
+        "descriptor along with the name. Write through that descriptor, open(fd, 'w', "
+        "encoding='utf-8'), so closing the file closes it; opening the name a second time "
+        "leaves the first descriptor open for as long as the process runs")
 
 
 def test_a_crash_mid_write_keeps_the_old_content(tmp_path):
@@ -130,6 +128,38 @@ def test_a_crash_just_before_the_rename_keeps_the_old_content(tmp_path):
             "a crashed save left its temp file behind, and the next save failed: %r. Give "
             "every save a fresh, unique temp name: tempfile.mkstemp(dir=...)" % exc)
     assert _state(path) == "the new content", "the save after the crash must work"
+
+
+def test_the_rename_publishes_a_finished_file(tmp_path):
+    # Stop the writer just before its rename and look at the temp file it was about to put
+    # in place: whatever it is at that moment is what readers (and a crash right after the
+    # rename) get.
+    path = tmp_path / "settings.conf"
+    _put(path, OLD)
+    os.chmod(path, 0o640)
+    text = "port = 8080\nname = caf\u00e9\n"  # small: it fits in Python's buffer
+    outcome = kit.run_killed(write_atomic, path, text, at="replace")
+    assert outcome.error is None, _child_error(outcome)
+    left = [tmp_path / n for n in os.listdir(tmp_path) if n != "settings.conf"]
+    if not (outcome.killed and len(left) == 1 and _state(path) == "the old content"):
+        return  # no rename of a temp file to look at: the other tests say why
+    with open(left[0], "rb") as f:
+        got = f.read()
+    want = text.encode("utf-8")
+    assert got == want or not want.startswith(got), (
+        "just before os.replace() the temp file held %r, not the whole text: the rename "
+        "was about to put an unfinished file in place. The text was still in Python's "
+        "buffer: close the temp file (end its `with` block) BEFORE the rename" % got)
+    assert got == want, (
+        "the temp file holds %r, not the UTF-8 encoding of the text: open it with "
+        "encoding='utf-8'" % got)
+    mode = stat.S_IMODE(os.stat(left[0]).st_mode)
+    assert oct(mode) == oct(0o640), (
+        "just before os.replace() the temp file had mode %s, and the old file 0o640: the "
+        "rename publishes the file with the mode it has at that moment, so a reader (or a "
+        "crash right after the rename) gets that mode, not one set afterwards. Give the temp "
+        "file the old mode before the rename: os.chmod(tmp, "
+        "stat.S_IMODE(os.stat(path).st_mode))" % oct(mode))
 
 
 def test_the_temp_file_is_in_the_same_directory(tmp_path):
@@ -199,7 +229,7 @@ def test_every_byte_arrives_despite_short_writes(tmp_path):
     # A write may take fewer bytes than it was given (a nearly full disk, a signal, a pipe):
     # os.write() returns how many it took; a file object loops until all are written.
     write_atomic(tmp_path / "normal.conf", NEW)
-    with _short_writes(4096):
+    with kit.short_writes(4096):
         write_atomic(tmp_path / "short.conf", NEW)
     assert _state(tmp_path / "short.conf") == _state(tmp_path / "normal.conf"), (
         "when the system took at most 4096 bytes per write, the file got %s: os.write(fd, "
@@ -214,9 +244,28 @@ def test_keeps_the_file_permissions(tmp_path):
     os.chmod(path, 0o640)  # owner reads and writes, the service's group reads
     write_atomic(path, NEW)
     mode = stat.S_IMODE(os.stat(path).st_mode)
+    effect = ("the service's group can no longer read its settings" if not mode & 0o040
+              else "the file is not protected as it was")
     assert oct(mode) == oct(0o640), (
         "the file had mode 0o640 and now has %s: the rename put the temp file, with the mode "
         "it was created with, in place of the old one (tempfile.mkstemp creates 0o600, owner "
-        "only), and the service's group can no longer read its settings. Before the rename, give the temp "
-        "file the old file's mode: os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode)), if "
-        "the file existed" % oct(mode))
+        "only), and %s. Before the rename, give the temp file the old file's mode: "
+        "os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode)), if the file existed"
+        % (oct(mode), effect))
+
+
+def test_keeps_the_permissions_of_the_file_a_symlink_points_to(tmp_path):
+    real = tmp_path / "shared" / "settings.conf"
+    real.parent.mkdir()
+    _put(real, OLD)
+    os.chmod(real, 0o640)
+    path = tmp_path / "settings.conf"
+    os.symlink(real, path)  # the service reads its settings through this link
+    write_atomic(path, NEW)
+    mode = stat.S_IMODE(os.stat(path).st_mode)
+    assert oct(mode) == oct(0o640), (
+        "the target was a symlink to a file with mode 0o640, and the saved file has mode %s. "
+        "os.lstat() describes the link itself (a link's own mode is always 0o777); the "
+        "mode to keep is the one of the file it points to: os.stat(path), which follows the "
+        "link" % oct(mode))
+    assert _state(path) == "the new content", "the path must lead to the new text"

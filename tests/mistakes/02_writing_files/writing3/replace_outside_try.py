@@ -31,23 +31,6 @@ import signal  # noqa: E402
 import iolings_testkit as kit  # noqa: E402
 
 
-@contextlib.contextmanager
-def _failing_rename():
-    """os.replace and os.rename raise OSError(EIO). Yields the list of calls made."""
-    calls = []
-    real = os.replace, os.rename
-
-    def failing(src, dst, *args, **kwargs):
-        calls.append(dst)
-        raise OSError(errno.EIO, os.strerror(errno.EIO), os.fspath(src))
-
-    os.replace = os.rename = failing
-    try:
-        yield calls
-    finally:
-        os.replace, os.rename = real
-
-
 NEW = {
     "service": "uploads",
     "max_upload_mb": 50,
@@ -85,14 +68,28 @@ LEFTOVER = ("a temp file was left behind after the failed save. Every failure le
             "with `except BaseException:` os.unlink(tmp), then `raise`")
 
 
+def _open_fds():
+    folder = "/proc/self/fd" if os.path.isdir("/proc/self/fd") else "/dev/fd"
+    return len(os.listdir(folder))
+
+
+LEAKED_FD = ("save_config left a file descriptor open: tempfile.mkstemp() returns an OPEN "
+             "descriptor along with the name. Write through it, open(fd, 'w', "
+             "encoding='utf-8'), so that closing the file closes it too; opening the name "
+             "a second time leaves mkstemp's descriptor open")
+
+
 def _outcome(path, config):
     """Call save_config; return None, or (type, errno, text) of the exception it raised."""
+    got = None
+    before = _open_fds()
     with kit.no_leaked_files():  # a failed save must still close its file
         try:
             save_config(path, config)
         except BaseException as exc:
-            return type(exc), getattr(exc, "errno", None), "%s: %s" % (type(exc).__name__, exc)
-    return None
+            got = type(exc), getattr(exc, "errno", None), "%s: %s" % (type(exc).__name__, exc)
+    assert _open_fds() == before, LEAKED_FD
+    return got
 
 
 def _failed(got, expected, situation):
@@ -109,7 +106,7 @@ def _failed(got, expected, situation):
 
 def test_saves_the_config_as_json(tmp_path):
     path = tmp_path / "config.json"
-    save_config(path, NEW)
+    assert _outcome(path, NEW) is None, "save_config raised"
     with open(path, encoding="utf-8") as f:
         assert json.load(f) == NEW, "the file must hold the config as JSON"
     assert _leftovers(tmp_path) == [], "after a successful save only config.json remains"
@@ -149,7 +146,9 @@ def test_a_full_disk(tmp_path):
 @contextlib.contextmanager
 def _file_size_limit(nbytes):
     """Every write that would make a file larger than nbytes fails with EFBIG ("File too
-    large"), like a quota or a full disk: at the moment the bytes really reach the kernel."""
+    large"), like a quota or a full disk: at the moment the bytes really reach the kernel
+    (for a buffered file: when it is flushed or closed; a flush with nothing to write cannot
+    fail)."""
     limit = resource.getrlimit(resource.RLIMIT_FSIZE)
     handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # get the error, not the signal
     resource.setrlimit(resource.RLIMIT_FSIZE, (nbytes, limit[1]))
@@ -179,11 +178,29 @@ def test_a_full_disk_noticed_only_at_close(tmp_path):
         "not just json.dump inside it")
 
 
+def test_the_temp_file_cannot_be_created(tmp_path):
+    # The service may not write to the config's folder (or the disk has no room for one
+    # more file): then the very first step, creating the temp file, fails.
+    path, before = _old_config(tmp_path)
+    with kit.read_only(tmp_path):
+        got = _outcome(path, NEW)
+    assert got is not None, (
+        "the folder is read-only and the temp file could not be created, yet save_config "
+        "returned as if the save had worked")
+    assert issubclass(got[0], OSError), (
+        "creating the temp file failed with PermissionError, and the caller got %s instead: "
+        "the cleanup ran for a temp file that was never created (tmp had no value yet). "
+        "Call mkstemp BEFORE the try block: the cleanup is only for a temp file that "
+        "exists" % got[2])
+    assert _bytes(path) == before, "the old config must be left exactly as it was"
+    assert _leftovers(tmp_path) == [], LEFTOVER
+
+
 def test_a_failing_rename(tmp_path):
     path, before = _old_config(tmp_path)
-    with _failing_rename() as renames:
+    with kit.fail_at("replace", errno.EIO) as renames:  # os.replace and os.rename
         got = _outcome(path, NEW)
-    if not renames:
+    if not renames.fired:
         return  # it renamed nothing: test_the_temp_file_is_in_the_same_directory says why it must
     _failed(got, OSError, "os.replace failed with EIO")
     assert got[1] == errno.EIO, "the caller must get the rename's own error: %s" % got[2]

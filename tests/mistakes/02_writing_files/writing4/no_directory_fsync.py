@@ -68,44 +68,6 @@ import os  # noqa: E402
 import iolings_testkit as kit  # noqa: E402
 
 
-@contextlib.contextmanager
-def _short_writes(limit):
-    """os.write() takes at most `limit` bytes per call and returns that count, as it may for
-    real (a nearly full disk, a signal, a pipe). File objects loop until all is written."""
-    real = os.write
-    os.write = lambda fd, data: real(fd, bytes(memoryview(data)[:limit]))
-    try:
-        yield
-    finally:
-        os.write = real
-
-
-@contextlib.contextmanager
-def _failing_fsync(nth=1, once=False):
-    """The nth os.fsync (or os.fdatasync) call, and unless once= every later one, raises
-    OSError(EIO), as when the disk cannot write the data. Yields the list of calls made."""
-    calls = []
-    real = os.fsync, getattr(os, "fdatasync", None)
-
-    def failing(inner):
-        def call(fd):
-            calls.append(fd)
-            if len(calls) == nth or (len(calls) > nth and not once):
-                raise OSError(errno.EIO, os.strerror(errno.EIO))
-            return inner(fd)
-        return call
-
-    os.fsync = failing(real[0])
-    if real[1] is not None:
-        os.fdatasync = failing(real[1])
-    try:
-        yield calls
-    finally:
-        os.fsync = real[0]
-        if real[1] is not None:
-            os.fdatasync = real[1]
-
-
 DATA = b"CKPT\x00\x01" + bytes(range(256)) * 3 + b"epoch=17 loss=0.0423\n"  # under 1 KB
 OLD = b"CKPT\x00\x01 previous checkpoint\n"
 
@@ -170,7 +132,8 @@ def _temp_fsyncs(run):
 def test_saves_the_bytes(tmp_path):
     path = tmp_path / "model.ckpt"
     try:
-        save_checkpoint(path, DATA)
+        with kit.no_leaked_files():  # every file object closed, by a `with` block
+            save_checkpoint(path, DATA)
     except OSError as exc:
         if exc.errno != errno.EBADF:
             raise
@@ -232,7 +195,8 @@ def test_closes_the_directory_descriptor(tmp_path):
     leaked = len(_open_descriptors() - open_before)
     assert leaked <= 0, (
         "%d file descriptor(s) left open after two saves: os.open() returns a raw descriptor "
-        "that no `with` closes for you: os.close(dir_fd) in a finally block" % leaked)
+        "that no `with` closes for you. Close every one you open, in a finally block: "
+        "try: os.fsync(dir_fd) finally: os.close(dir_fd)" % leaked)
 
 
 def test_works_with_a_bare_file_name(tmp_path):
@@ -279,18 +243,21 @@ def test_a_failing_fsync_is_a_failed_save(tmp_path):
                 run["target"]: "the target's fsync"}.get(synced, "fsync number %d" % nth)
         with open(path, "wb") as f:
             f.write(OLD)
-        with _failing_fsync(nth=nth, once=True) as calls:
+        open_before = _open_descriptors()
+        with kit.fail_at("fsync", errno.EIO, nth=nth, once=True) as fault:  # and fdatasync
             try:
                 save_checkpoint(path, DATA)
                 raised = None
             except OSError as exc:
                 raised = exc
-        if len(calls) < nth:
+        if not fault.fired:
             continue
         assert raised is not None, (
             "%s failed with EIO, and save_checkpoint returned normally: the caller would "
-            "believe the checkpoint is safely on disk. Never catch and ignore an fsync error: "
-            "let it reach the caller (try/finally only to close a descriptor)" % what)
+            "believe the checkpoint is safely on disk. Never catch and ignore an fsync error, "
+            "and don't retry it either (the kernel may already have dropped the data, so a "
+            "second fsync can report success): let the error reach the caller (try/finally "
+            "only to close a descriptor)" % what)
         assert raised.errno == errno.EIO, (
             "%s failed with EIO, but the caller got another error, raised while cleaning up: "
             "%r. Let the original error through" % (what, raised))
@@ -301,6 +268,13 @@ def test_a_failing_fsync_is_a_failed_save(tmp_path):
                     "must not replace the old checkpoint. Don't go on to the rename")
         assert sorted(os.listdir(tmp_path)) == ["model.ckpt"], (
             "%s failed, and the temp file was left behind: clean up on every error" % what)
+        leaked = len(_open_descriptors() - open_before)
+        how = ("dir_fd = os.open(...); try: os.fsync(dir_fd) finally: os.close(dir_fd)"
+               if synced == run["folder"] else
+               "write the temp file in a `with` block, which closes it whatever happens")
+        assert leaked <= 0, (
+            "%s failed, and %d file descriptor(s) stayed open: a descriptor must be closed on "
+            "the error path too: %s" % (what, leaked, how))
 
 
 def test_ctrl_c_while_fsync_waits(tmp_path):
@@ -308,23 +282,12 @@ def test_ctrl_c_while_fsync_waits(tmp_path):
     path = tmp_path / "model.ckpt"
     with open(path, "wb") as f:
         f.write(OLD)
-    real = os.fsync, getattr(os, "fdatasync", None)
-
-    def interrupted(fd):
-        raise KeyboardInterrupt
-
-    os.fsync = interrupted
-    if real[1] is not None:
-        os.fdatasync = interrupted
-    try:
-        save_checkpoint(path, DATA)
-        got = None
-    except BaseException as exc:
-        got = type(exc).__name__
-    finally:
-        os.fsync = real[0]
-        if real[1] is not None:
-            os.fdatasync = real[1]
+    with kit.fail_at("fsync", KeyboardInterrupt):  # os.fsync and os.fdatasync
+        try:
+            save_checkpoint(path, DATA)
+            got = None
+        except BaseException as exc:
+            got = type(exc).__name__
     assert got == "KeyboardInterrupt", (
         "Ctrl-C arrived during the fsync, and save_checkpoint %s: let the KeyboardInterrupt "
         "through, after cleaning up" % ("returned normally" if got is None else "raised " + got))
@@ -339,7 +302,7 @@ def test_ctrl_c_while_fsync_waits(tmp_path):
 def test_every_byte_arrives_despite_short_writes(tmp_path):
     # A write may take fewer bytes than it was given: os.write() returns how many it took;
     # a file object loops until all of them are written.
-    with _short_writes(100):
+    with kit.short_writes(100):
         save_checkpoint(tmp_path / "model.ckpt", DATA)
     with open(tmp_path / "model.ckpt", "rb") as f:
         got = f.read()

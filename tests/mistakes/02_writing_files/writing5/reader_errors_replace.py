@@ -45,44 +45,6 @@ import shutil  # noqa: E402
 import iolings_testkit as kit  # noqa: E402
 
 
-@contextlib.contextmanager
-def _short_writes(limit):
-    """os.write() takes at most `limit` bytes per call and returns that count, as it may for
-    real (a nearly full disk, a signal, a pipe). File objects loop until all is written."""
-    real = os.write
-    os.write = lambda fd, data: real(fd, bytes(memoryview(data)[:limit]))
-    try:
-        yield
-    finally:
-        os.write = real
-
-
-@contextlib.contextmanager
-def _failing_fsync(nth=1, once=False):
-    """The nth os.fsync (or os.fdatasync) call, and unless once= every later one, raises
-    OSError(EIO), as when the disk cannot write the data. Yields the list of calls made."""
-    calls = []
-    real = os.fsync, getattr(os, "fdatasync", None)
-
-    def failing(inner):
-        def call(fd):
-            calls.append(fd)
-            if len(calls) == nth or (len(calls) > nth and not once):
-                raise OSError(errno.EIO, os.strerror(errno.EIO))
-            return inner(fd)
-        return call
-
-    os.fsync = failing(real[0])
-    if real[1] is not None:
-        os.fdatasync = failing(real[1])
-    try:
-        yield calls
-    finally:
-        os.fsync = real[0]
-        if real[1] is not None:
-            os.fdatasync = real[1]
-
-
 FIXTURE_RECORDS = [
     {"seq": 1, "event": "upload", "file": "invoice-0042.pdf", "bytes": 48213},
     {"seq": 2, "event": "scan", "file": "invoice-0042.pdf", "clean": True},
@@ -115,7 +77,8 @@ def _parsed(line):
 def _read(path, situation):
     """read_records(path), turning a crash into a message that says why it matters."""
     try:
-        return read_records(path)
+        with kit.no_leaked_files():  # the reader closes the journal
+            return read_records(path)
     except (ValueError, UnicodeDecodeError) as exc:
         assert False, (
             "read_records crashed on %s: %s: %s. The last line of a journal can be torn by a "
@@ -150,8 +113,9 @@ def _recording():
 
 def test_append_writes_one_json_line_per_record(tmp_path):
     path = tmp_path / "journal.jsonl"
-    for record in MORE:
-        append_record(path, record)
+    with kit.no_leaked_files():  # every file the writer opens (the repair's too) is closed
+        for record in MORE:
+            append_record(path, record)
     data = _bytes(path)
     assert data.endswith(b"\n"), "every record must end with \\n, the last one too"
     parsed = [_parsed(line) for line in data.split(b"\n")[:-1]]
@@ -265,6 +229,16 @@ def test_reader_reports_corruption_in_the_middle(tmp_path):
         "line 2 is complete, but it is not valid UTF-8 (a byte 0xE9 on its own): that is "
         "corruption too. Decode strictly, line.decode('utf-8'), and let the error through; "
         "errors='replace' or 'ignore' would quietly turn the data into something else")
+    _put(path, b'{"seq": 1}\n\n{"seq": 3}\n')
+    raised = False
+    try:
+        read_records(path)
+    except ValueError:
+        raised = True
+    assert raised, (
+        "line 2 is empty but complete (it ends with \\n): the writer never writes an empty "
+        "line, so something else damaged the journal. Don't skip blank lines: json.loads "
+        "raises on them, let that ValueError through")
 
 
 def test_a_crash_mid_append_loses_nothing_committed(tmp_path):
@@ -309,6 +283,12 @@ def test_appending_after_a_crash_starts_a_fresh_line(tmp_path):
 def test_appending_after_other_torn_tails(tmp_path):
     committed = b"".join(json.dumps(r).encode() + b"\n" for r in FIXTURE_RECORDS)
     long_torn = json.dumps({"seq": 4, "note": "x" * 20000}).encode()[:15000]
+    accented = b"".join(json.dumps(r, ensure_ascii=False).encode() + b"\n" for r in MORE[1:])
+    torn_char = json.dumps({"seq": 13, "file": "r\u00e9sum\u00e9"}, ensure_ascii=False).encode()
+    torn_char = torn_char[:torn_char.index("\u00e9".encode()) + 1]  # half of the 'é'
+    in_bytes = (" Repair on bytes ('rb+'): there rfind(b'\\n') gives a byte offset, which is "
+                "what truncate() takes. In text mode a torn character cannot be decoded, and "
+                "string positions count characters, not bytes.")
     cases = [
         ("the journal exists but is empty (nothing to cut: its last byte is no newline because "
          "it has no bytes at all)", b"", []),
@@ -319,35 +299,62 @@ def test_appending_after_other_torn_tails(tmp_path):
         ("the torn line happens to parse as JSON (the crash came just before its \\n), but "
          "it was never committed: the reader ignores it, so the repair must cut it too",
          committed + b'{"seq": 4}', FIXTURE_RECORDS),
+        ("the committed records hold letters that take two bytes in UTF-8 (\u00e9), and the "
+         "torn line ends half-way through one", accented + torn_char, MORE[1:], in_bytes),
+        ("the committed records hold letters that take two bytes in UTF-8 (\u00e9), and the "
+         "torn line is plain ASCII", accented + b'{"seq": 13, "event": "sc', MORE[1:], in_bytes),
     ]
-    for situation, journal, kept in cases:
+    for situation, journal, kept, *hint in cases:
+        hint = hint[0] if hint else ""
         path = tmp_path / "journal.jsonl"
         _put(path, journal)
         try:
             append_record(path, MORE[0])
         except Exception as exc:
-            assert False, "%s, and append_record raised %r" % (situation, exc)
+            assert False, "%s, and append_record raised %r.%s" % (situation, exc, hint)
         *lines, tail = _bytes(path).split(b"\n")
         got = [_parsed(line) for line in lines]
         assert got[:len(kept)] == kept, (
-            "the records committed before the torn line are gone: only ever append ('a'), and "
-            "repair the torn tail in place with f.truncate()")
+            "%s, and the records committed before the torn line are damaged or gone. Only "
+            "ever append ('a'), and repair the torn tail in place with f.truncate(), cutting "
+            "just after the last \\n.%s" % (situation, hint))
         assert got == kept + MORE[:1] and tail == b"", (
             "%s. After append_record the journal must hold the committed records, then the "
             "new one on a line of its own; its lines are now %r. Cut the file back to just "
             "after its last \\n (to 0 bytes if it has none), whatever the torn bytes are, "
-            "then append" % (situation, [line[:60] for line in lines]))
+            "then append.%s" % (situation, [line[:60] for line in lines], hint))
+
+
+def test_appending_to_a_long_healthy_journal_reads_only_its_end(tmp_path):
+    # A journal only grows. When it ends with \n (the usual case), one byte tells that there
+    # is nothing to repair; reading all of it on every append makes each append slower
+    # than the one before.
+    path = tmp_path / "journal.jsonl"
+    kit.make_file(path, 4, line=json.dumps(FIXTURE_RECORDS[0]) + "\n")  # 4 MB of records
+    size = os.path.getsize(path)
+    _, peak = kit.peak_memory(append_record, path, MORE[0])
+    assert peak < 1024 * 1024, (
+        "append_record held %d KB in memory to add one record to a %d MB journal that ends "
+        "with \\n: it read the whole journal. Check the LAST byte only (f.seek(-1, "
+        "os.SEEK_END); f.read(1)), and read further back only when it is not \\n"
+        % (peak // 1024, size // (1024 * 1024)))
+    with open(path, "rb") as f:
+        f.seek(size)
+        added = f.read()
+    assert added.endswith(b"\n") and _parsed(added) == MORE[0], (
+        "the new record must be added after the existing ones, as one line: got %r"
+        % added[:80])
 
 
 def test_a_failing_fsync_is_not_a_commit(tmp_path):
     path = tmp_path / "journal.jsonl"
-    with _failing_fsync() as calls:
+    with kit.fail_at("fsync", errno.EIO) as fsync:  # os.fsync and os.fdatasync
         try:
             append_record(path, MORE[0])
             raised = None
         except OSError as exc:
             raised = exc.errno
-    if not calls:
+    if not fsync.fired:
         return  # it never fsync'd: test_each_record_is_flushed_and_fsynced... says why it must
     assert raised == errno.EIO, (
         "os.fsync failed with EIO: the record may never reach the disk, so it is NOT "
@@ -360,7 +367,7 @@ def test_every_byte_arrives_despite_short_writes(tmp_path):
     # A write may take fewer bytes than it was given: os.write() returns how many it took;
     # a file object loops until all of them are written.
     path = tmp_path / "journal.jsonl"
-    with _short_writes(7):
+    with kit.short_writes(7):
         for record in MORE:
             append_record(path, record)
     got = _read(path, "a journal written with short writes")
