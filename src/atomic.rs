@@ -4,7 +4,9 @@
 use std::io::Write;
 use std::path::Path;
 
-/// Replace `path` with `bytes` atomically (creating its folder if needed).
+/// Write `bytes` to `path` so that a crash leaves either the old or the new file, never a mix:
+/// a temp file in the same directory, flushed and fsynced, renamed over, then the directory
+/// fsynced so the rename itself is durable.
 pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;

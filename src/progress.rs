@@ -265,10 +265,6 @@ fn set_aside(path: &Path, why: &str) -> String {
     }
 }
 
-/// Write `bytes` to `path` so that a crash leaves either the old or the new file, never a mix:
-/// a temp file in the same directory, flushed and fsynced, renamed over, then the directory
-/// fsynced so the rename itself is durable.
-
 #[cfg(test)]
 mod tests {
     use super::*;
