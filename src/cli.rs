@@ -104,6 +104,7 @@ pub enum Command {
     /// Show the next hint (each call reveals one more)
     #[command(after_help = "Examples:\n  iolings hint\n  iolings hint reading2 --all")]
     Hint {
+        /// Exercise name (default: the current exercise)
         name: Option<String>,
         /// Show every hint at once
         #[arg(long)]
@@ -118,10 +119,11 @@ pub enum Command {
     /// Run every exercise in parallel and report which pass
     #[command(after_help = "Example:\n  iolings verify --format junit > report.xml")]
     Verify {
+        /// Report format: for a person, JSON (one record per exercise) or JUnit XML (for CI)
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
         /// Worker threads (default: the number of cores)
-        #[arg(long, short)]
+        #[arg(long, short, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
         jobs: Option<usize>,
         /// Grade each exercise's code against the tests as shipped (for graders)
         #[arg(long)]
@@ -132,6 +134,7 @@ pub enum Command {
         after_help = "Examples:\n  iolings reset reading1 --yes\n  iolings reset --tests reading1"
     )]
     Reset {
+        /// Exercise name, as shown by `iolings list`
         name: String,
         /// Do not ask for confirmation
         #[arg(long, short)]
@@ -176,7 +179,7 @@ pub struct WatchArgs {
 pub enum DevCommand {
     /// Every exercise fails as shipped, every solution passes, info.toml is consistent
     Check {
-        #[arg(long, short)]
+        #[arg(long, short, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
         jobs: Option<usize>,
         /// Also check the typical wrong solutions in DIR/<lesson>/<exercise>/<label>.py
         #[arg(long, value_name = "DIR")]
@@ -214,7 +217,7 @@ pub struct MutateArgs {
     /// Exercises to measure (default: all)
     pub names: Vec<String>,
     /// Worker threads (default: the number of cores)
-    #[arg(long, short)]
+    #[arg(long, short, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub jobs: Option<usize>,
     /// Machine-readable report
     #[arg(long)]

@@ -170,7 +170,19 @@ fn wrong_value_type() {
         &wb,
         &toml,
         at(&toml, "fixtures = 3", "3"),
-        "invalid type: integer `3`",
+        "fixtures must be a list in brackets, like `[\"one\", \"two\"]`, not integer `3`",
+    );
+}
+
+#[test]
+fn wrong_type_of_timeout_says_what_is_expected() {
+    let wb = mini();
+    let toml = with_exercise("hints = [\"h\"]\ntimeout_secs = \"ten\"\n");
+    rejects(
+        &wb,
+        &toml,
+        at(&toml, "timeout_secs = \"ten\"", "\"ten\""),
+        "timeout_secs must be a whole number of seconds",
     );
 }
 

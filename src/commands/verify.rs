@@ -116,6 +116,10 @@ fn human(workbook: &Workbook, verdicts: &[Verdict], elapsed: u64) {
                 v.outcome.label().red(),
                 path.dimmed()
             );
+            // The reason is the only thing to act on when a run could not even start.
+            if let crate::runner::verdict::Outcome::CouldNotRun { reason } = &v.outcome {
+                println!("    {}", crate::render::escape::neutralise(reason));
+            }
         }
     }
     let passed = verdicts.iter().filter(|v| v.passed()).count();

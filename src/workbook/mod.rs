@@ -84,6 +84,40 @@ pub enum WorkbookError {
     Invalid(PathBuf, Vec<Problem>),
 }
 
+/// The key of the `key = value` line holding byte `offset`, if it is one.
+fn key_at(source: &str, offset: usize) -> Option<String> {
+    let start = source[..offset.min(source.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let line = source[start..].lines().next()?;
+    let (key, _) = line.split_once('=')?;
+    let key = key.trim();
+    (!key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .then(|| key.to_string())
+}
+
+/// serde's `invalid type: string "ten", expected u64` in the words of info.toml's reference.
+fn plain_type_error(message: &str, key: Option<&str>) -> String {
+    let Some((found, expected)) = message
+        .strip_prefix("invalid type: ")
+        .and_then(|rest| rest.rsplit_once(", expected "))
+    else {
+        return message.to_string();
+    };
+    let wanted = match (expected, key) {
+        ("u64", Some("timeout_secs")) => "a whole number of seconds, like `timeout_secs = 10`",
+        ("u64" | "u32" | "usize", _) => "a whole number, like `10`",
+        ("a boolean", _) => "`true` or `false`, without quotes",
+        ("a string", _) => "text in double quotes, like `\"reading1\"`",
+        ("a sequence", _) => "a list in brackets, like `[\"one\", \"two\"]`",
+        (other, _) => other,
+    };
+    match key {
+        Some(key) => format!("{key} must be {wanted}, not {found}"),
+        None => format!("expected {wanted}, found {found}"),
+    }
+}
+
 /// `.` spelled as the folder's name, so the message names a real place.
 fn shown_dir(dir: &Path) -> String {
     if dir == Path::new(".") {
@@ -121,7 +155,12 @@ fn render_problems(file: &Path, problems: &[Problem]) -> String {
 
 impl Workbook {
     pub fn load(root: &Path) -> Result<Workbook, WorkbookError> {
-        let path = root.join(INFO_FILE);
+        // `info.toml`, not `./info.toml`: messages name the file as the learner would.
+        let path = if root == Path::new(".") {
+            PathBuf::from(INFO_FILE)
+        } else {
+            root.join(INFO_FILE)
+        };
         let source = match std::fs::read_to_string(&path) {
             Ok(s) => s,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -136,10 +175,11 @@ impl Workbook {
     pub fn parse(root: &Path, source: &str) -> Result<Workbook, Vec<Problem>> {
         let raw: RawInfo = toml::from_str(source).map_err(|e| {
             let (line, column) = e.span().map_or((1, 1), |s| line_col(source, s.start));
+            let key = e.span().and_then(|s| key_at(source, s.start));
             vec![Problem {
                 line,
                 column,
-                message: e.message().trim().to_string(),
+                message: plain_type_error(e.message().trim(), key.as_deref()),
                 help:
                     "fix the TOML at this spot; the README's info.toml reference lists every field"
                         .into(),
