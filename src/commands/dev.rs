@@ -85,6 +85,7 @@ pub fn check(g: &GlobalArgs, options: &CheckOptions) -> anyhow::Result<u8> {
         ] {
             problems.extend(missing_marker(text, &rel.display().to_string()));
         }
+        problems.extend(placeholders(e, &shipped));
         if let Some(drift) = tests_drift(&shipped, &solved) {
             problems.push(format!(
                 "{}: {drift} differ from the exercise's; a solution must pass the very tests the learner gets",
@@ -401,6 +402,26 @@ fn test_blocks(source: &str) -> std::collections::BTreeMap<String, String> {
 }
 
 /// Pristine grading, `reset --tests` and `dev mutate` find the tests by their marker.
+/// What `dev new` writes for the author to replace: shipping it would teach nothing.
+fn placeholders(exercise: &crate::workbook::Exercise, shipped: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    for hint in &exercise.hints {
+        if super::new::PLACEHOLDER_HINTS.contains(&hint.as_str()) {
+            problems.push(format!(
+                "info.toml: {}'s hint \"{hint}\" is the placeholder `dev new` wrote; write a real hint",
+                exercise.name
+            ));
+        }
+    }
+    if shipped.contains(super::new::PLACEHOLDER_DOCSTRING) {
+        problems.push(format!(
+            "{}: the docstring is still the placeholder `dev new` wrote; explain the idea and the task",
+            exercise.relative_path().display()
+        ));
+    }
+    problems
+}
+
 fn missing_marker(text: &str, name: &str) -> Option<String> {
     sections::tests_start(text.as_bytes()).is_none().then(|| {
         format!(

@@ -10,6 +10,10 @@ use crate::workbook::info::RawInfo;
 use crate::workbook::manifest::{self, MANIFEST_FILE};
 use crate::workbook::{Workbook, INFO_FILE};
 
+/// The scaffold's placeholder hints and docstring line; `dev check` flags any still shipped.
+pub const PLACEHOLDER_HINTS: [&str; 2] = ["a nudge", "nearly the answer"];
+pub const PLACEHOLDER_DOCSTRING: &str = "Explain the idea here in a few sentences";
+
 const TEMPLATE: &str = r#""""TITLE
 
 Explain the idea here in a few sentences, with a tiny example.
@@ -21,7 +25,7 @@ touches.
 
 def solve(path):
     # TODO: the learner works here.
-    raise NotImplementedError
+    raise NotImplementedError("solve() is not written yet: replace this line with your code")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -145,23 +149,38 @@ fn insert_entry(source: &str, name: &str, lesson: &str) -> anyhow::Result<String
             .find('\n')
             .map_or(source.len(), |i| start + i + 1);
         let mut offset = after;
+        // Where the run of blank and comment lines before the next header begins: a
+        // separator comment belongs to the table below it.
+        let mut run_start = None;
         for line in source[after..].split_inclusive('\n') {
-            if line.trim_start().starts_with('[') {
-                return offset;
+            let trimmed = line.trim_start();
+            if trimmed.starts_with('[') {
+                return run_start.unwrap_or(offset);
+            }
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                run_start.get_or_insert(offset);
+            } else {
+                run_start = None;
             }
             offset += line.len();
         }
         source.len()
     });
     let entry = format!(
-        "[[exercises]]\nname = \"{name}\"\nlesson = \"{lesson}\"\nfixtures = []\nhints = [\n  \"a nudge\",\n  \"nearly the answer\",\n]\n\n"
+        "[[exercises]]\nname = \"{name}\"\nlesson = \"{lesson}\"\nfixtures = []\nhints = [\n  \"a nudge\",\n  \"nearly the answer\",\n]\n"
     );
-    let mut out = String::with_capacity(source.len() + entry.len());
+    let mut out = String::with_capacity(source.len() + entry.len() + 1);
     out.push_str(&source[..end]);
     if !out.ends_with('\n') {
         out.push('\n');
     }
+    if end < source.len() || !out.ends_with("\n\n") {
+        out.push('\n');
+    }
     out.push_str(&entry);
+    if end < source.len() && !source[end..].starts_with('\n') {
+        out.push('\n');
+    }
     out.push_str(&source[end..]);
     Ok(out)
 }
