@@ -33,6 +33,15 @@ pub fn doctor(g: &GlobalArgs) -> anyhow::Result<u8> {
             line(false, &format!("{e:#}"));
         }
     }
+    if let Ok(w) = &workbook {
+        match state_dir_writable(&w.root) {
+            Ok(dir) => line(true, &format!("progress is saved in {}", dir.display())),
+            Err(why) => {
+                problems += 1;
+                line(false, &format!("progress cannot be saved: {why}"));
+            }
+        }
+    }
     section("Python");
     // Resolve afresh (not from the cache) and refresh the cache with the answer.
     let cache = workbook.as_ref().ok().map(super::python_cache);
@@ -185,8 +194,26 @@ pub fn doctor(g: &GlobalArgs) -> anyhow::Result<u8> {
             if style.links { "on" } else { "off" }
         ),
     );
-    if let Ok((w, h)) = crossterm::terminal::size() {
-        line(true, &format!("size {w}x{h}"));
+    match crossterm::terminal::size() {
+        Ok((w, h)) if w >= 40 && h >= 10 => line(true, &format!("size {w}x{h}")),
+        Ok((w, h)) if w > 0 && h > 0 => line(
+            false,
+            &format!(
+                "size {w}x{h}: watch mode needs at least 40x10 to be readable; enlarge the window"
+            ),
+        ),
+        // 0x0 (or no answer) is what a pipe or a dumb terminal reports: nothing to size.
+        _ => line(true, "size unknown (not a terminal that reports one)"),
+    }
+    let term = std::env::var("TERM").unwrap_or_default();
+    if term.is_empty() || term == "dumb" {
+        line(
+            true,
+            &format!(
+                "TERM={}: watch mode prints each verdict as a line log instead of drawing a screen",
+                if term.is_empty() { "(unset)" } else { "dumb" }
+            ),
+        );
     }
     println!();
     if problems == 0 {
@@ -213,4 +240,15 @@ fn line(ok: bool, text: &str) {
     let s = symbols();
     let mark = if ok { s.pass.green() } else { s.fail.red() };
     println!("  {mark} {text}");
+}
+
+/// Whether the progress folder can be written: a real write and removal, not a permission
+/// guess (root ignores modes, read-only mounts ignore them the other way).
+fn state_dir_writable(root: &std::path::Path) -> Result<std::path::PathBuf, String> {
+    let dir = root.join(crate::progress::STATE_DIR);
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| format!("could not create {}: {e}", dir.display()))?;
+    tempfile::NamedTempFile::new_in(&dir)
+        .map(|_| dir.clone())
+        .map_err(|e| format!("could not write in {}: {e}", dir.display()))
 }
