@@ -6,6 +6,7 @@ mod exit;
 mod invocation;
 mod progress;
 mod render;
+mod report;
 mod runner;
 mod watch;
 mod workbook;

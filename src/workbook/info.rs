@@ -32,6 +32,7 @@ pub struct RawDefaults {
     pub python_args: Option<Vec<String>>,
     #[serde(default)]
     pub env: BTreeMap<String, Spanned<String>>,
+    pub points: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -55,6 +56,8 @@ pub struct RawExercise {
     pub hints: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     pub docs: Vec<Spanned<String>>,
+    /// What passing the exercise is worth in grading reports.
+    pub points: Option<Spanned<i64>>,
 }
 
 /// 1-based line and column of a byte offset.

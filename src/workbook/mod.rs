@@ -14,6 +14,10 @@ use info::{line_col, RawExercise, RawInfo, SUPPORTED_FORMAT};
 pub const INFO_FILE: &str = "info.toml";
 pub const DEFAULT_TIMEOUT_SECS: u64 = 10;
 const MAX_TIMEOUT_SECS: u64 = 600;
+/// What an exercise is worth when info.toml does not say.
+pub const DEFAULT_POINTS: u32 = 1;
+/// Points are whole numbers, as GitHub Classroom's scores are; this bound catches typos.
+const MAX_POINTS: i64 = 1000;
 /// Environment variables the sandbox owns: an exercise may not set them.
 const RESERVED_ENV: &[&str] = &["HOME", "TMPDIR", "PYTHONDONTWRITEBYTECODE"];
 
@@ -34,6 +38,8 @@ pub struct Exercise {
     pub env: Vec<(String, String)>,
     pub hints: Vec<String>,
     pub docs: Vec<String>,
+    /// Earned in grading reports when the exercise passes (all or nothing); 0 = ungraded.
+    pub points: u32,
 }
 
 impl Exercise {
@@ -428,6 +434,20 @@ impl Validator<'_> {
             Some(t) => *t.get_ref(),
             None => DEFAULT_TIMEOUT_SECS,
         };
+        let points = match ex.points.as_ref().or(raw.defaults.points.as_ref()) {
+            Some(p) => match u32::try_from(*p.get_ref()) {
+                Ok(n) if i64::from(n) <= MAX_POINTS => n,
+                _ => {
+                    self.problem(
+                        p.span().start,
+                        format!("points = {} is out of range", p.get_ref()),
+                        "use a whole number of points from 0 (ungraded) to 1000",
+                    );
+                    DEFAULT_POINTS
+                }
+            },
+            None => DEFAULT_POINTS,
+        };
         let mut env: BTreeMap<String, String> = BTreeMap::new();
         for (key, value) in raw.defaults.env.iter().chain(&ex.env) {
             let bad = key.is_empty()
@@ -453,6 +473,7 @@ impl Validator<'_> {
             env: env.into_iter().collect(),
             hints,
             docs: ex.docs.iter().map(|d| d.get_ref().clone()).collect(),
+            points,
         }
     }
 
