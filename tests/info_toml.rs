@@ -576,7 +576,7 @@ fn points_out_of_range() {
             &wb,
             &toml,
             at(&toml, "points = ", bad),
-            &format!("points = {bad} is out of range"),
+            &format!("points = {bad} is not a whole number from 0 to 1000"),
         );
     }
     // The default is checked where it is written.
@@ -584,10 +584,21 @@ fn points_out_of_range() {
         "{}\n[defaults]\npoints = 5000\n",
         with_exercise("hints = [\"h\"]\n")
     );
-    rejects(&wb, &toml, at(&toml, "points = ", "5000"), "out of range");
-    // Fractions are a type error, located.
+    rejects(
+        &wb,
+        &toml,
+        at(&toml, "points = ", "5000"),
+        "not a whole number",
+    );
     let toml = with_exercise("hints = [\"h\"]\npoints = 1.5\n");
-    rejects(&wb, &toml, at(&toml, "points = ", "1.5"), "integer");
+    rejects(
+        &wb,
+        &toml,
+        at(&toml, "points = ", "1.5"),
+        "points = 1.5 is not a whole number",
+    );
+    let toml = with_exercise("hints = [\"h\"]\npoints = \"two\"\n");
+    rejects(&wb, &toml, at(&toml, "points = ", "\""), "invalid type");
 }
 
 #[test]

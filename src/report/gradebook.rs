@@ -1,9 +1,10 @@
 //! A gradebook from many learners' JSON reports: one row per learner, one column per exercise
 //! (the points earned) and the totals, with a note on any report a grader should look at again.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use super::{Kind, Report};
+use super::{ExerciseReport, Kind, Report};
 
 /// One learner's report, named (usually after its file).
 pub struct Entry {
@@ -38,10 +39,28 @@ impl Gradebook {
                 }
             }
         }
+        let usual = usual_tests(entries);
         let rows = entries
             .iter()
             .map(|entry| {
                 let r = &entry.report;
+                let mut notes = notes(r, exercises.len());
+                let odd: Vec<&str> = r
+                    .exercises
+                    .iter()
+                    .filter(|e| e.verdict == Kind::Passed)
+                    .filter(|e| usual.get(&e.name).is_some_and(|u| *u != test_names(e)))
+                    .map(|e| e.name.as_str())
+                    .collect();
+                if !odd.is_empty() {
+                    if !notes.is_empty() {
+                        notes.push_str("; ");
+                    }
+                    notes.push_str(&format!(
+                        "passed with other tests than everyone else (read the code): {}",
+                        odd.join(" ")
+                    ));
+                }
                 let points = exercises
                     .iter()
                     .map(|name| {
@@ -56,7 +75,7 @@ impl Gradebook {
                     points,
                     total: r.totals.points,
                     max: r.totals.max_points,
-                    notes: notes(r, exercises.len()),
+                    notes,
                 }
             })
             .collect();
@@ -108,6 +127,37 @@ impl Gradebook {
         }
         out
     }
+}
+
+/// For each exercise, the list of test names most passing reports share. Graded with the tests
+/// as shipped, every pass runs the same tests; a pass with other ones is what code that forged
+/// the harness's report looks like. Needs three passes to tell the usual from the odd.
+fn usual_tests(entries: &[Entry]) -> HashMap<String, Vec<String>> {
+    let mut seen: HashMap<&str, HashMap<Vec<String>, usize>> = HashMap::new();
+    for e in entries
+        .iter()
+        .filter(|e| e.report.pristine_tests)
+        .flat_map(|e| &e.report.exercises)
+        .filter(|e| e.verdict == Kind::Passed)
+    {
+        *seen
+            .entry(&e.name)
+            .or_default()
+            .entry(test_names(e))
+            .or_default() += 1;
+    }
+    seen.into_iter()
+        .filter_map(|(name, lists)| {
+            let total: usize = lists.values().sum();
+            let (list, n) = lists.into_iter().max_by_key(|(_, n)| *n)?;
+            // A clear majority only: with two reports that disagree, neither is "usual".
+            (total >= 3 && n * 2 > total).then(|| (name.to_string(), list))
+        })
+        .collect()
+}
+
+fn test_names(e: &ExerciseReport) -> Vec<String> {
+    e.tests.iter().map(|t| t.name.clone()).collect()
 }
 
 /// Why a row may not be the grade it looks like.

@@ -1,5 +1,6 @@
-//! The report as Gradescope's autograder `results.json`: a top-level score and one test per
-//! exercise (name, number, score, max_score, status, output as plain text, visibility).
+//! The report as Gradescope's autograder `results.json`: a top-level score and visibility, and
+//! one test per exercise (name, number, score, max_score, status, output as plain text). The
+//! tests carry no visibility of their own, so the top-level one decides for all of them.
 
 use serde::Serialize;
 
@@ -40,7 +41,6 @@ struct Test<'a> {
     status: &'static str,
     output: String,
     tags: [&'a str; 2],
-    visibility: &'static str,
 }
 
 pub fn render(report: &Report) -> anyhow::Result<String> {
@@ -70,7 +70,6 @@ pub fn render(report: &Report) -> anyhow::Result<String> {
                 },
                 output,
                 tags: [e.lesson.as_str(), e.verdict.as_str()],
-                visibility: "visible",
             }
         })
         .collect();

@@ -32,7 +32,8 @@ pub struct RawDefaults {
     pub python_args: Option<Vec<String>>,
     #[serde(default)]
     pub env: BTreeMap<String, Spanned<String>>,
-    pub points: Option<Spanned<i64>>,
+    /// Read as a number of any kind so a fraction gets a message of ours, not a type error.
+    pub points: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -57,7 +58,7 @@ pub struct RawExercise {
     #[serde(default)]
     pub docs: Vec<Spanned<String>>,
     /// What passing the exercise is worth in grading reports.
-    pub points: Option<Spanned<i64>>,
+    pub points: Option<Spanned<f64>>,
 }
 
 /// 1-based line and column of a byte offset.

@@ -17,7 +17,7 @@ const MAX_TIMEOUT_SECS: u64 = 600;
 /// What an exercise is worth when info.toml does not say.
 pub const DEFAULT_POINTS: u32 = 1;
 /// Points are whole numbers, as GitHub Classroom's scores are; this bound catches typos.
-const MAX_POINTS: i64 = 1000;
+const MAX_POINTS: f64 = 1000.0;
 /// Environment variables the sandbox owns: an exercise may not set them.
 const RESERVED_ENV: &[&str] = &["HOME", "TMPDIR", "PYTHONDONTWRITEBYTECODE"];
 
@@ -435,17 +435,19 @@ impl Validator<'_> {
             None => DEFAULT_TIMEOUT_SECS,
         };
         let points = match ex.points.as_ref().or(raw.defaults.points.as_ref()) {
-            Some(p) => match u32::try_from(*p.get_ref()) {
-                Ok(n) if i64::from(n) <= MAX_POINTS => n,
-                _ => {
+            Some(p) => {
+                let n = *p.get_ref();
+                if (0.0..=MAX_POINTS).contains(&n) && n.fract() == 0.0 {
+                    n as u32
+                } else {
                     self.problem(
                         p.span().start,
-                        format!("points = {} is out of range", p.get_ref()),
-                        "use a whole number of points from 0 (ungraded) to 1000",
+                        format!("points = {n} is not a whole number from 0 to 1000"),
+                        "give a whole number of points (0 makes the exercise ungraded)",
                     );
                     DEFAULT_POINTS
                 }
-            },
+            }
             None => DEFAULT_POINTS,
         };
         let mut env: BTreeMap<String, String> = BTreeMap::new();
