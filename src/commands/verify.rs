@@ -11,7 +11,7 @@ use colored::Colorize;
 
 use crate::cli::{Format, GlobalArgs, JunitGranularity};
 use crate::exit;
-use crate::progress::{self, Progress};
+use crate::progress::Progress;
 use crate::render::symbols;
 use crate::report::{self, junit, Kind, Report, RunInfo};
 use crate::runner::pool::{self, Job};
@@ -163,11 +163,10 @@ fn learner_workbook(
     }
 }
 
-/// Write the report to stdout, or replace `path` with it in one step (temp file, fsync, rename):
-/// a grader killed mid-write leaves the old file or the new one, never half of one.
+/// Write the report to stdout, or to `path`.
 fn emit(text: &str, path: Option<&Path>) -> anyhow::Result<()> {
     match path {
-        Some(path) => progress::write_atomically(path, text.as_bytes())
+        Some(path) => write_report(path, text.as_bytes())
             .with_context(|| format!("could not write the report to {}", path.display())),
         None => {
             let mut stdout = std::io::stdout().lock();
@@ -177,6 +176,33 @@ fn emit(text: &str, path: Option<&Path>) -> anyhow::Result<()> {
                 .context("could not write the report to stdout")
         }
     }
+}
+
+/// Replace `path` in one step (temp file, fsync, rename): a grader killed mid-write leaves the
+/// old file or the new one, never half of one.
+fn write_report(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir)?;
+    // Readable like any file a command writes (a temp file starts private), or as the report
+    // it replaces was.
+    let permissions = std::fs::metadata(path)
+        .map(|m| m.permissions())
+        .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
+    let mut temp = tempfile::Builder::new()
+        .prefix(".iolings-report-")
+        .permissions(permissions)
+        .tempfile_in(dir)?;
+    temp.write_all(bytes)?;
+    temp.as_file().sync_all()?;
+    temp.persist(path).map_err(|e| e.error)?;
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
 }
 
 fn human(report: &Report) -> String {

@@ -168,8 +168,8 @@ fn notes(r: &Report, exercises_in_book: usize) -> String {
     }
     if !r.complete {
         notes.push(format!(
-            "interrupted: {} exercises not run",
-            r.totals.not_run
+            "interrupted: {} not run",
+            exercises(r.totals.not_run)
         ));
     }
     let broken = r
@@ -189,6 +189,10 @@ fn notes(r: &Report, exercises_in_book: usize) -> String {
         ));
     }
     notes.join("; ")
+}
+
+fn exercises(n: usize) -> String {
+    format!("{n} exercise{}", if n == 1 { "" } else { "s" })
 }
 
 fn line(out: &mut String, cells: &[String]) {
