@@ -9,6 +9,7 @@ use std::time::{Instant, SystemTime};
 use anyhow::Context;
 use colored::Colorize;
 
+use super::pristine::Pristine;
 use crate::cli::{Format, GlobalArgs, JunitGranularity};
 use crate::exit;
 use crate::progress::Progress;
@@ -17,6 +18,7 @@ use crate::report::{self, junit, Kind, Report, RunInfo};
 use crate::runner::pool::{self, Job};
 use crate::runner::process;
 use crate::runner::verdict::Verdict;
+use crate::runner::Runner;
 use crate::workbook::Workbook;
 
 pub struct Options {
@@ -46,54 +48,22 @@ pub fn verify(g: &GlobalArgs, opts: &Options) -> anyhow::Result<u8> {
     process::install_interrupt_handler();
     let started = (SystemTime::now(), Instant::now());
     // Graders run the learner's code against the shipped info.toml, fixtures and tests.
-    let pristine = opts
-        .pristine_tests
-        .then(super::pristine::Pristine::unpack)
-        .transpose()?;
+    let pristine = opts.pristine_tests.then(Pristine::unpack).transpose()?;
     let graded: &Workbook = match (&pristine, &learner) {
         (Some(p), _) => &p.workbook,
         (None, Some((w, _))) => w,
         // learner_workbook only gives up on the workbook under --pristine-tests.
         (None, None) => anyhow::bail!("the workbook in {} could not be loaded", root.display()),
     };
-    let mut verdicts: Vec<Option<Verdict>> = vec![None; graded.exercises.len()];
-    let mut jobs = Vec::new();
-    let mut slots = Vec::new();
-    for (i, exercise) in graded.exercises.iter().enumerate() {
-        let source = match &pristine {
-            Some(p) => p.source_for(&root, exercise),
-            None => Ok(graded.exercise_path(exercise)),
-        };
-        match source {
-            Ok(source) => {
-                jobs.push(Job { exercise, source });
-                slots.push(i);
-            }
-            // One unreadable file fails that exercise, not the whole grading.
-            Err(e) => verdicts[i] = Some(Verdict::could_not_run(&exercise.name, format!("{e:#}"))),
-        }
-    }
     let show_progress = opts.format == Format::Human && std::io::stderr().is_terminal();
-    let on_done = |done: usize, total: usize| {
-        if show_progress {
-            eprint!("\rverifying {done}/{total}...");
-            let _ = std::io::stderr().flush();
-        }
-    };
-    let ran = pool::run_all(
+    let verdicts = run_every_exercise(
         &runner,
         graded,
-        &jobs,
-        opts.jobs.unwrap_or_else(pool::default_jobs),
-        &process::Cancel::default(),
-        &on_done,
+        pristine.as_ref(),
+        &root,
+        opts.jobs,
+        show_progress,
     );
-    if show_progress {
-        eprint!("\r\x1b[K");
-    }
-    for (slot, verdict) in slots.into_iter().zip(ran) {
-        verdicts[slot] = verdict;
-    }
     let interrupted = process::interrupted();
     let report = Report::build(
         graded,
@@ -108,18 +78,9 @@ pub fn verify(g: &GlobalArgs, opts: &Options) -> anyhow::Result<u8> {
         },
     );
     let text = match opts.format {
+        // A person who pressed Ctrl-C wants the prompt back, not a list of unfinished runs.
         Format::Human if interrupted => None,
-        Format::Human => Some(human(&report)),
-        Format::Json => Some(serde_json::to_string_pretty(&report)? + "\n"),
-        Format::Junit => Some(junit::render(
-            &report,
-            match opts.junit_granularity {
-                Some(JunitGranularity::Test) => junit::Granularity::Test,
-                _ => junit::Granularity::Exercise,
-            },
-        )),
-        Format::Classroom => Some(report::classroom::render(&report)?),
-        Format::Gradescope => Some(report::gradescope::render(&report)?),
+        format => Some(render(&report, format, opts.junit_granularity)?),
     };
     if let Some(text) = text {
         emit(&text, opts.output.as_deref())?;
@@ -140,6 +101,75 @@ pub fn verify(g: &GlobalArgs, opts: &Options) -> anyhow::Result<u8> {
         exit::SUCCESS
     } else {
         exit::TESTS_FAILED
+    })
+}
+
+/// One verdict per exercise of `graded`, in order; None for those an interruption stopped.
+fn run_every_exercise(
+    runner: &Runner,
+    graded: &Workbook,
+    pristine: Option<&Pristine>,
+    root: &Path,
+    workers: Option<usize>,
+    show_progress: bool,
+) -> Vec<Option<Verdict>> {
+    let mut verdicts: Vec<Option<Verdict>> = vec![None; graded.exercises.len()];
+    let mut jobs = Vec::new();
+    let mut slots = Vec::new();
+    for (i, exercise) in graded.exercises.iter().enumerate() {
+        let source = match pristine {
+            Some(p) => p.source_for(root, exercise),
+            None => Ok(graded.exercise_path(exercise)),
+        };
+        match source {
+            Ok(source) => {
+                jobs.push(Job { exercise, source });
+                slots.push(i);
+            }
+            // One unreadable file fails that exercise, not the whole grading.
+            Err(e) => verdicts[i] = Some(Verdict::could_not_run(&exercise.name, format!("{e:#}"))),
+        }
+    }
+    let on_done = |done: usize, total: usize| {
+        if show_progress {
+            eprint!("\rverifying {done}/{total}...");
+            let _ = std::io::stderr().flush();
+        }
+    };
+    let ran = pool::run_all(
+        runner,
+        graded,
+        &jobs,
+        workers.unwrap_or_else(pool::default_jobs),
+        &process::Cancel::default(),
+        &on_done,
+    );
+    if show_progress {
+        eprint!("\r\x1b[K");
+    }
+    for (slot, verdict) in slots.into_iter().zip(ran) {
+        verdicts[slot] = verdict;
+    }
+    verdicts
+}
+
+fn render(
+    report: &Report,
+    format: Format,
+    granularity: Option<JunitGranularity>,
+) -> anyhow::Result<String> {
+    Ok(match format {
+        Format::Human => human(report),
+        Format::Json => serde_json::to_string_pretty(report)? + "\n",
+        Format::Junit => junit::render(
+            report,
+            match granularity {
+                Some(JunitGranularity::Test) => junit::Granularity::Test,
+                Some(JunitGranularity::Exercise) | None => junit::Granularity::Exercise,
+            },
+        ),
+        Format::Classroom => report::classroom::render(report)?,
+        Format::Gradescope => report::gradescope::render(report)?,
     })
 }
 
