@@ -41,7 +41,7 @@ pub fn init(dir: &Path, classroom: Option<Classroom>) -> anyhow::Result<u8> {
         std::fs::write(&path, text)
             .with_context(|| format!("could not write {}", path.display()))?;
         println!(
-            "Wrote the grading workflow to {}: set the IOLINGS_GIT variable it names (docs/grading.md in the iolings source says how).",
+            "Wrote the grading workflow to {}: set the IOLINGS_GIT and IOLINGS_REV variables it names (docs/grading.md in the iolings source says how).",
             path.display()
         );
     }
