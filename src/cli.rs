@@ -10,6 +10,7 @@ Examples:
   iolings run reading1       run one exercise and show what is still wrong
   iolings hint               show the next hint for the current exercise
   iolings verify --format json > results.json
+  iolings verify --pristine-tests --format junit --output report.xml
   iolings doctor             check the interpreter, the sandbox and the terminal
 
 Exit codes:
@@ -80,9 +81,32 @@ pub enum ColorChoice {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// A summary for a person
     Human,
+    /// The versioned JSON report (docs/report.schema.json)
     Json,
+    /// JUnit XML for GitLab, GitHub Actions and other CI test viewers
     Junit,
+    /// GitHub Classroom's grading reporter: lines for $GITHUB_ENV
+    Classroom,
+    /// Gradescope's autograder results.json
+    Gradescope,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum JunitGranularity {
+    /// One test case per exercise (all or nothing, like the points)
+    Exercise,
+    /// One test case per test inside each exercise
+    Test,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Classroom {
+    /// .github/workflows/classroom.yml for GitHub Classroom
+    Github,
+    /// .gitlab-ci.yml publishing the JUnit report
+    Gitlab,
 }
 
 #[derive(Debug, Subcommand)]
@@ -117,7 +141,9 @@ pub enum Command {
         json: bool,
     },
     /// Run every exercise in parallel and report which pass
-    #[command(after_help = "Example:\n  iolings verify --format junit > report.xml")]
+    #[command(
+        after_help = "Examples:\n  iolings verify --format junit > report.xml\n  iolings verify --pristine-tests --format gradescope --output /autograder/results/results.json\n\ndocs/grading.md describes every report format."
+    )]
     Verify {
         /// Report format: for a person, JSON (one record per exercise) or JUnit XML (for CI)
         #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -128,6 +154,24 @@ pub enum Command {
         /// Grade each exercise's code against the tests as shipped (for graders)
         #[arg(long)]
         pristine_tests: bool,
+        /// Write the report to FILE (replaced whole, never left half-written) instead of stdout
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// With --format junit: a test case per exercise (default) or per test
+        #[arg(long, value_enum, value_name = "LEVEL")]
+        junit_granularity: Option<JunitGranularity>,
+    },
+    /// Combine learners' JSON reports into a gradebook
+    #[command(
+        after_help = "Example:\n  iolings report results/*.json --csv > gradebook.csv\n\nEach file is one learner's `verify --format json` report; its name (without .json) names the row."
+    )]
+    Report {
+        /// JSON reports written by `iolings verify --format json`
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// CSV: one row per learner, one column per exercise (points), total, max and notes
+        #[arg(long)]
+        csv: bool,
     },
     /// Restore an exercise as shipped (your version is kept in .iolings/backups/)
     #[command(
@@ -153,8 +197,15 @@ pub enum Command {
     /// Check the interpreter, the sandbox protections, the watcher and the terminal
     Doctor,
     /// Write a fresh copy of the workbook into DIR
-    #[command(after_help = "Example:\n  iolings init ~/iolings && cd ~/iolings && iolings")]
-    Init { dir: PathBuf },
+    #[command(
+        after_help = "Examples:\n  iolings init ~/iolings && cd ~/iolings && iolings\n  iolings init class-template --classroom github"
+    )]
+    Init {
+        dir: PathBuf,
+        /// Also write the CI workflow that grades every push (docs/grading.md)
+        #[arg(long, value_enum, value_name = "PLATFORM")]
+        classroom: Option<Classroom>,
+    },
     /// Print shell completions
     #[command(
         after_help = "Example:\n  iolings completions bash > ~/.local/share/bash-completion/completions/iolings"

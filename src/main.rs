@@ -7,6 +7,7 @@ mod exit;
 mod invocation;
 mod progress;
 mod render;
+mod report;
 mod runner;
 mod timestamp;
 mod watch;

@@ -580,6 +580,75 @@ fn timeout_out_of_range() {
 }
 
 #[test]
+fn points_out_of_range() {
+    let wb = mini();
+    for bad in ["-1", "1001"] {
+        let toml = with_exercise(&format!("hints = [\"h\"]\npoints = {bad}\n"));
+        rejects(
+            &wb,
+            &toml,
+            at(&toml, "points = ", bad),
+            &format!("points = {bad} is not a whole number from 0 to 1000"),
+        );
+    }
+    // The default is checked where it is written.
+    let toml = format!(
+        "{}\n[defaults]\npoints = 5000\n",
+        with_exercise("hints = [\"h\"]\n")
+    );
+    rejects(
+        &wb,
+        &toml,
+        at(&toml, "points = ", "5000"),
+        "not a whole number",
+    );
+    let toml = with_exercise("hints = [\"h\"]\npoints = 1.5\n");
+    rejects(
+        &wb,
+        &toml,
+        at(&toml, "points = ", "1.5"),
+        "points = 1.5 is not a whole number",
+    );
+    let toml = with_exercise("hints = [\"h\"]\npoints = \"two\"\n");
+    rejects(&wb, &toml, at(&toml, "points = ", "\""), "points must be");
+}
+
+#[test]
+fn points_default_and_per_exercise_reach_the_report() {
+    let wb = mini();
+    write(
+        &wb.root,
+        "exercises/01_intro/two.py",
+        "def test_b():\n    assert False\n",
+    );
+    write(
+        &wb.root,
+        "solutions/01_intro/two.py",
+        "def test_b():\n    assert True\n",
+    );
+    let toml = format!(
+        "format_version = 1\n\n[defaults]\npoints = 3\n\n{}\n[[exercises]]\nname = \"one\"\nlesson = \"01_intro\"\npoints = 0\nhints = [\"h\"]\n\n[[exercises]]\nname = \"two\"\nlesson = \"01_intro\"\nhints = [\"h\"]\n",
+        &HEAD["format_version = 1\n".len()..]
+    );
+    write(&wb.root, "info.toml", &toml);
+    let out = expect_code(iolings_in(&wb.root).args(["verify", "--format", "json"]), 1);
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let points: Vec<(i64, i64)> = report["exercises"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["points"].as_i64().unwrap(),
+                e["max_points"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(points, [(0, 0), (0, 3)], "{}", out.stdout);
+    assert_eq!(report["totals"]["max_points"], 3);
+}
+
+#[test]
 fn reserved_environment_variable() {
     let wb = mini();
     for key in [

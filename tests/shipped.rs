@@ -109,9 +109,10 @@ fn pristine_tests_grade_the_learners_code_with_the_shipped_tests_and_fixtures() 
         .as_array()
         .unwrap()
         .iter()
-        .find(|v| v["exercise"] == "reading1")
+        .find(|v| v["name"] == "reading1")
         .expect("reading1 is graded");
-    assert_eq!(reading1["outcome"]["kind"], "tests_failed", "{reading1}");
+    assert_eq!(reading1["verdict"], "tests_failed", "{reading1}");
+    assert_eq!(report["pristine_tests"], true);
 
     // A solved exercise passes pristine grading even when its fixture was "adjusted".
     let solved = std::fs::read(wb.path("solutions/01_reading_files/reading1.py")).unwrap();

@@ -1,10 +1,18 @@
-//! `iolings init DIR`: write a fresh workbook from the copy built into the binary.
+//! `iolings init DIR [--classroom github|gitlab]`: write a fresh workbook from the copy built
+//! into the binary, and optionally the CI workflow that grades it.
 
 use std::path::Path;
 
+use anyhow::Context;
+
+use crate::cli::Classroom;
 use crate::workbook::embedded;
 
-pub fn init(dir: &Path) -> anyhow::Result<u8> {
+/// The workflows of docs/ci/, built in so `init` writes exactly what the docs show.
+const GITHUB_CLASSROOM: &str = include_str!("../../docs/ci/github-classroom.yml");
+const GITLAB_CI: &str = include_str!("../../docs/ci/gitlab-ci.yml");
+
+pub fn init(dir: &Path, classroom: Option<Classroom>) -> anyhow::Result<u8> {
     if dir.exists()
         && std::fs::read_dir(dir)
             .map(|mut d| d.next().is_some())
@@ -26,6 +34,23 @@ pub fn init(dir: &Path) -> anyhow::Result<u8> {
         dir.display().to_string()
     };
     println!("Wrote the workbook ({files} files) to {shown}.");
+    if let Some(platform) = classroom {
+        let (relative, text) = match platform {
+            Classroom::Github => (".github/workflows/classroom.yml", GITHUB_CLASSROOM),
+            Classroom::Gitlab => (".gitlab-ci.yml", GITLAB_CI),
+        };
+        let path = dir.join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("could not create {}", parent.display()))?;
+        }
+        std::fs::write(&path, text)
+            .with_context(|| format!("could not write {}", path.display()))?;
+        println!(
+            "Wrote the grading workflow to {}: set the IOLINGS_GIT and IOLINGS_REV variables it names (docs/grading.md in the iolings source says how).",
+            path.display()
+        );
+    }
     let command = crate::invocation::command();
     if command == "iolings" {
         if here {

@@ -10,6 +10,7 @@ mod lock;
 mod mutate;
 mod new;
 mod pristine;
+mod report;
 pub mod reset;
 mod run;
 mod solution;
@@ -70,11 +71,23 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<u8> {
             format,
             jobs,
             pristine_tests,
-        } => verify::verify(&g, format, jobs, pristine_tests),
+            output,
+            junit_granularity,
+        } => verify::verify(
+            &g,
+            &verify::Options {
+                format,
+                jobs,
+                pristine_tests,
+                output,
+                junit_granularity,
+            },
+        ),
+        Command::Report { files, csv } => report::report(&files, csv),
         Command::Reset { name, yes, tests } => reset::reset(&g, &name, yes, tests),
         Command::Solution { name, force } => solution::solution(&g, &name, force),
         Command::Doctor => doctor::doctor(&g),
-        Command::Init { dir } => init::init(&dir),
+        Command::Init { dir, classroom } => init::init(&dir, classroom),
         Command::Completions { shell } => completions::completions(shell),
         Command::Dev(DevCommand::New { name, lesson }) => new::new(&g, &name, &lesson),
         Command::Dev(DevCommand::Check {
@@ -118,19 +131,25 @@ pub fn python_cache(workbook: &Workbook) -> PathBuf {
 
 /// A runner with the interpreter resolved (from the cache when still valid).
 pub fn runner(g: &GlobalArgs, workbook: &Workbook) -> anyhow::Result<Runner> {
+    runner_at(g, &workbook.root)
+}
+
+/// A runner whose caches live in the workbook folder `root` (which need not load).
+pub fn runner_at(g: &GlobalArgs, root: &std::path::Path) -> anyhow::Result<Runner> {
     crate::runner::sandbox::remove_stale();
-    let python = python::discover(g.python.as_deref(), Some(&python_cache(workbook)))
+    let state = root.join(STATE_DIR);
+    let python = python::discover(g.python.as_deref(), Some(&state.join("python.json")))
         .map_err(|e| coded(exit::COULD_NOT_RUN, format!("{e:#}")))?;
-    let runner = Runner::new(python, Some(&workbook.root.join(STATE_DIR).join("cache")));
+    let runner = Runner::new(python, Some(&state.join("cache")));
     if runner.protections.landlock_abi.is_none() {
-        warn_once_without_landlock(workbook);
+        warn_once_without_landlock(root);
     }
     Ok(runner)
 }
 
 /// Said once per workbook (a marker file remembers), and always in `doctor`.
-fn warn_once_without_landlock(workbook: &Workbook) {
-    let marker = workbook.root.join(STATE_DIR).join("warned-no-landlock");
+fn warn_once_without_landlock(root: &std::path::Path) {
+    let marker = root.join(STATE_DIR).join("warned-no-landlock");
     if marker.exists() {
         return;
     }
@@ -140,7 +159,7 @@ fn warn_once_without_landlock(workbook: &Workbook) {
         colored::Colorize::yellow("note:"),
         crate::invocation::with("doctor")
     );
-    let _ = std::fs::create_dir_all(marker.parent().unwrap_or(&workbook.root));
+    let _ = std::fs::create_dir_all(marker.parent().unwrap_or(root));
     let _ = std::fs::write(marker, b"");
 }
 

@@ -1,203 +1,274 @@
-//! `iolings verify`: every exercise, in parallel; a summary, JSON or JUnit.
+//! `iolings verify`: every exercise, in parallel; a summary for a person, or a grading report
+//! (JSON, JUnit, GitHub Classroom, Gradescope). A report is written whole even when the run is
+//! interrupted (unfinished exercises are `not_run`) or progress cannot be saved.
 
 use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Instant, SystemTime};
 
+use anyhow::Context;
 use colored::Colorize;
-use serde::Serialize;
 
-use crate::cli::{Format, GlobalArgs};
+use super::pristine::Pristine;
+use crate::cli::{Format, GlobalArgs, JunitGranularity};
 use crate::exit;
+use crate::progress::Progress;
 use crate::render::symbols;
+use crate::report::{self, junit, Kind, Report, RunInfo};
 use crate::runner::pool::{self, Job};
 use crate::runner::process;
 use crate::runner::verdict::Verdict;
+use crate::runner::Runner;
 use crate::workbook::Workbook;
 
-#[derive(Serialize)]
-struct Summary<'a> {
-    passed: usize,
-    total: usize,
-    duration_ms: u64,
-    exercises: Vec<&'a Verdict>,
+pub struct Options {
+    pub format: Format,
+    pub jobs: Option<usize>,
+    pub pristine_tests: bool,
+    pub output: Option<PathBuf>,
+    pub junit_granularity: Option<JunitGranularity>,
 }
 
-pub fn verify(
-    g: &GlobalArgs,
-    format: Format,
-    jobs: Option<usize>,
-    pristine_tests: bool,
-) -> anyhow::Result<u8> {
-    let (workbook, mut progress) = super::load_with_progress(g)?;
-    let runner = super::runner(g, &workbook)?;
+pub fn verify(g: &GlobalArgs, opts: &Options) -> anyhow::Result<u8> {
+    if opts.junit_granularity.is_some() && opts.format != Format::Junit {
+        return Err(super::coded(
+            2,
+            "--junit-granularity applies to --format junit only",
+        ));
+    }
+    if opts.format != Format::Human || opts.output.is_some() {
+        // A report is data: no colors in its plain-text failures, whatever the terminal.
+        colored::control::set_override(false);
+    }
+    let learner = learner_workbook(g, opts.pristine_tests)?;
+    let root = learner
+        .as_ref()
+        .map_or_else(|| g.workbook_root(), |(w, _)| w.root.clone());
+    let runner = super::runner_at(g, &root)?;
     process::install_interrupt_handler();
-    let started = std::time::Instant::now();
+    let started = (SystemTime::now(), Instant::now());
     // Graders run the learner's code against the shipped info.toml, fixtures and tests.
-    let pristine = pristine_tests
-        .then(super::pristine::Pristine::unpack)
-        .transpose()?;
-    let graded = pristine.as_ref().map_or(&workbook, |p| &p.workbook);
-    let job_list = match &pristine {
-        Some(p) => p
-            .workbook
-            .exercises
-            .iter()
-            .map(|e| {
-                Ok(Job {
-                    exercise: e,
-                    source: p.source_for(&workbook.root, e)?,
-                })
-            })
-            .collect::<anyhow::Result<Vec<_>>>()?,
-        None => Job::all(&workbook),
+    let pristine = opts.pristine_tests.then(Pristine::unpack).transpose()?;
+    let graded: &Workbook = match (&pristine, &learner) {
+        (Some(p), _) => &p.workbook,
+        (None, Some((w, _))) => w,
+        // learner_workbook only gives up on the workbook under --pristine-tests.
+        (None, None) => anyhow::bail!("the workbook in {} could not be loaded", root.display()),
     };
-    let show_progress = format == Format::Human && std::io::stderr().is_terminal();
-    let report = |done: usize, total: usize| {
-        if show_progress {
-            eprint!("\rverifying {done}/{total}...");
-            let _ = std::io::stderr().flush();
-        }
-    };
-    let results = pool::run_all(
+    let show_progress = opts.format == Format::Human && std::io::stderr().is_terminal();
+    let verdicts = run_every_exercise(
         &runner,
         graded,
-        &job_list,
-        jobs.unwrap_or_else(pool::default_jobs),
-        &process::Cancel::default(),
-        &report,
+        pristine.as_ref(),
+        &root,
+        opts.jobs,
+        show_progress,
     );
-    if show_progress {
-        eprint!("\r\x1b[K");
+    let interrupted = process::interrupted();
+    let report = Report::build(
+        graded,
+        &verdicts,
+        &root,
+        &RunInfo {
+            started: started.0,
+            duration_ms: started.1.elapsed().as_millis() as u64,
+            python: runner.python.version_string(),
+            pristine_tests: opts.pristine_tests,
+            interrupted,
+        },
+    );
+    let text = match opts.format {
+        // A person who pressed Ctrl-C wants the prompt back, not a list of unfinished runs.
+        Format::Human if interrupted => None,
+        format => Some(render(&report, format, opts.junit_granularity)?),
+    };
+    if let Some(text) = text {
+        emit(&text, opts.output.as_deref())?;
     }
-    if process::interrupted() {
+    if interrupted {
         eprintln!("interrupted: runs in flight were stopped and their sandboxes removed");
-        return Ok(exit::INTERRUPTED);
     }
-    let verdicts: Vec<Verdict> = results.into_iter().flatten().collect();
-    for v in &verdicts {
-        progress.set_done(&v.exercise, v.passed());
+    // After the report: it must never be lost because the progress file could not be written.
+    if let Some((_, mut progress)) = learner {
+        for v in verdicts.iter().flatten() {
+            progress.set_done(&v.exercise, v.passed());
+        }
+        progress.save_or_warn();
     }
-    let passed = verdicts.iter().filter(|v| v.passed()).count();
-    let elapsed = started.elapsed().as_millis() as u64;
-    match format {
-        Format::Human => human(graded, &verdicts, elapsed),
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&Summary {
-                passed,
-                total: verdicts.len(),
-                duration_ms: elapsed,
-                exercises: verdicts.iter().collect(),
-            })?
-        ),
-        Format::Junit => print!("{}", junit(graded, &verdicts, elapsed)),
-    }
-    progress.save_or_warn();
-    Ok(if passed == verdicts.len() {
+    Ok(if interrupted {
+        exit::INTERRUPTED
+    } else if report.totals.passed == report.totals.exercises {
         exit::SUCCESS
     } else {
         exit::TESTS_FAILED
     })
 }
 
-fn human(workbook: &Workbook, verdicts: &[Verdict], elapsed: u64) {
+/// One verdict per exercise of `graded`, in order; None for those an interruption stopped.
+fn run_every_exercise(
+    runner: &Runner,
+    graded: &Workbook,
+    pristine: Option<&Pristine>,
+    root: &Path,
+    workers: Option<usize>,
+    show_progress: bool,
+) -> Vec<Option<Verdict>> {
+    let mut verdicts: Vec<Option<Verdict>> = vec![None; graded.exercises.len()];
+    let mut jobs = Vec::new();
+    let mut slots = Vec::new();
+    for (i, exercise) in graded.exercises.iter().enumerate() {
+        let source = match pristine {
+            Some(p) => p.source_for(root, exercise),
+            None => Ok(graded.exercise_path(exercise)),
+        };
+        match source {
+            Ok(source) => {
+                jobs.push(Job { exercise, source });
+                slots.push(i);
+            }
+            // One unreadable file fails that exercise, not the whole grading.
+            Err(e) => verdicts[i] = Some(Verdict::could_not_run(&exercise.name, format!("{e:#}"))),
+        }
+    }
+    let on_done = |done: usize, total: usize| {
+        if show_progress {
+            eprint!("\rverifying {done}/{total}...");
+            let _ = std::io::stderr().flush();
+        }
+    };
+    let ran = pool::run_all(
+        runner,
+        graded,
+        &jobs,
+        workers.unwrap_or_else(pool::default_jobs),
+        &process::Cancel::default(),
+        &on_done,
+    );
+    if show_progress {
+        eprint!("\r\x1b[K");
+    }
+    for (slot, verdict) in slots.into_iter().zip(ran) {
+        verdicts[slot] = verdict;
+    }
+    verdicts
+}
+
+fn render(
+    report: &Report,
+    format: Format,
+    granularity: Option<JunitGranularity>,
+) -> anyhow::Result<String> {
+    Ok(match format {
+        Format::Human => human(report),
+        Format::Json => serde_json::to_string_pretty(report)? + "\n",
+        Format::Junit => junit::render(
+            report,
+            match granularity {
+                Some(JunitGranularity::Test) => junit::Granularity::Test,
+                Some(JunitGranularity::Exercise) | None => junit::Granularity::Exercise,
+            },
+        ),
+        Format::Classroom => report::classroom::render(report)?,
+        Format::Gradescope => report::gradescope::render(report)?,
+    })
+}
+
+/// The learner's workbook and progress. A grader with `--pristine-tests` needs only the
+/// learner's exercise files, so a broken or missing info.toml there does not stop grading.
+fn learner_workbook(
+    g: &GlobalArgs,
+    pristine: bool,
+) -> anyhow::Result<Option<(Workbook, Progress)>> {
+    match super::load_with_progress(g) {
+        Ok(loaded) => Ok(Some(loaded)),
+        Err(e) if pristine => {
+            eprintln!(
+                "{} {e:#}\n  grading goes on with the shipped info.toml and the exercise files in {}; progress is not saved",
+                "warning:".yellow(),
+                g.workbook_root().display()
+            );
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Write the report to stdout, or to `path`.
+fn emit(text: &str, path: Option<&Path>) -> anyhow::Result<()> {
+    match path {
+        Some(path) => write_report(path, text.as_bytes())
+            .with_context(|| format!("could not write the report to {}", path.display())),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+                .context("could not write the report to stdout")
+        }
+    }
+}
+
+/// Replace `path` in one step (temp file, fsync, rename): a grader killed mid-write leaves the
+/// old file or the new one, never half of one.
+fn write_report(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir)?;
+    // Readable like any file a command writes (a temp file starts private), or as the report
+    // it replaces was.
+    let permissions = std::fs::metadata(path)
+        .map(|m| m.permissions())
+        .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
+    let mut temp = tempfile::Builder::new()
+        .prefix(".iolings-report-")
+        .permissions(permissions)
+        .tempfile_in(dir)?;
+    temp.write_all(bytes)?;
+    temp.as_file().sync_all()?;
+    temp.persist(path).map_err(|e| e.error)?;
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+fn human(report: &Report) -> String {
     let s = symbols();
-    for v in verdicts {
-        let path = workbook
-            .find(&v.exercise)
-            .map(|e| workbook.shown(e.relative_path()))
-            .unwrap_or_default();
-        if v.passed() {
-            println!("{} {:<14} {}", s.pass.green(), v.exercise, path.dimmed());
+    let mut out = String::new();
+    for e in &report.exercises {
+        let line = if e.verdict == Kind::Passed {
+            format!("{} {:<14} {}", s.pass.green(), e.name, e.path.dimmed())
         } else {
-            println!(
+            format!(
                 "{} {:<14} {}  {}",
                 s.fail.red(),
-                v.exercise,
-                v.outcome.label().red(),
-                path.dimmed()
-            );
-            // The reason is the only thing to act on when a run could not even start.
-            if let crate::runner::verdict::Outcome::CouldNotRun { reason } = &v.outcome {
-                println!("    {}", crate::render::escape::neutralise(reason));
-            }
+                e.name,
+                e.verdict.as_str().replace('_', " ").red(),
+                e.path.dimmed()
+            )
+        };
+        out.push_str(&line);
+        out.push('\n');
+        // The reason is the only thing to act on when a run could not even start.
+        if e.verdict == Kind::CouldNotRun && !e.summary.is_empty() {
+            out.push_str(&format!("    {}\n", e.summary));
         }
     }
-    let passed = verdicts.iter().filter(|v| v.passed()).count();
-    println!(
-        "\n{passed}/{} exercises pass ({:.1} s)",
-        verdicts.len(),
-        elapsed as f64 / 1000.0
-    );
-}
-
-/// JUnit XML: one test case per exercise, grouped by lesson.
-pub fn junit(workbook: &Workbook, verdicts: &[Verdict], elapsed: u64) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let failures = verdicts.iter().filter(|v| !v.passed()).count();
+    let t = &report.totals;
+    // Points are worth a mention only when they are not one per exercise.
+    let points = if t.max_points as usize != t.exercises {
+        format!(", {}/{} points", t.points, t.max_points)
+    } else {
+        String::new()
+    };
     out.push_str(&format!(
-        "<testsuites name=\"iolings\" tests=\"{}\" failures=\"{failures}\" time=\"{:.3}\">\n",
-        verdicts.len(),
-        elapsed as f64 / 1000.0
+        "\n{}/{} exercises pass{points} ({:.1} s)\n",
+        t.passed,
+        t.exercises,
+        report.duration_ms as f64 / 1000.0
     ));
-    for lesson in &workbook.lessons {
-        let cases: Vec<&Verdict> = verdicts
-            .iter()
-            .filter(|v| {
-                workbook
-                    .find(&v.exercise)
-                    .is_ok_and(|e| e.lesson_dir == lesson.dir)
-            })
-            .collect();
-        let fails = cases.iter().filter(|v| !v.passed()).count();
-        out.push_str(&format!(
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{fails}\">\n",
-            xml(&lesson.dir),
-            cases.len()
-        ));
-        for v in cases {
-            out.push_str(&format!(
-                "    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3}\"",
-                xml(&lesson.dir),
-                xml(&v.exercise),
-                v.duration_ms as f64 / 1000.0
-            ));
-            if v.passed() {
-                out.push_str("/>\n");
-            } else {
-                let failed: Vec<&str> = v
-                    .tests
-                    .iter()
-                    .filter(|t| t.status != crate::runner::verdict::TestStatus::Passed)
-                    .map(|t| t.name.as_str())
-                    .collect();
-                out.push_str(&format!(
-                    ">\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    </testcase>\n",
-                    xml(v.outcome.label()),
-                    xml(&format!("{}: {}", v.outcome.label(), failed.join(", "))),
-                    xml(&crate::render::escape::neutralise(&v.stderr.text))
-                ));
-            }
-        }
-        out.push_str("  </testsuite>\n");
-    }
-    out.push_str("</testsuites>\n");
     out
-}
-
-fn xml(text: &str) -> String {
-    text.chars()
-        .map(|c| if xml_allowed(c) { c } else { '\u{fffd}' })
-        .map(|c| match c {
-            '&' => "&amp;".to_string(),
-            '<' => "&lt;".to_string(),
-            '>' => "&gt;".to_string(),
-            '"' => "&quot;".to_string(),
-            c => c.to_string(),
-        })
-        .collect()
-}
-
-/// The characters XML 1.0 allows in a document.
-fn xml_allowed(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
 }

@@ -32,6 +32,8 @@ pub struct RawDefaults {
     pub python_args: Option<Vec<String>>,
     #[serde(default)]
     pub env: BTreeMap<String, Spanned<String>>,
+    /// Read as a number of any kind so a fraction gets a message of ours, not a type error.
+    pub points: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -55,6 +57,8 @@ pub struct RawExercise {
     pub hints: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     pub docs: Vec<Spanned<String>>,
+    /// What passing the exercise is worth in grading reports.
+    pub points: Option<Spanned<f64>>,
 }
 
 /// 1-based line and column of a byte offset.

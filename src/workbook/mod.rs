@@ -14,6 +14,10 @@ use info::{line_col, RawExercise, RawInfo, SUPPORTED_FORMAT};
 pub const INFO_FILE: &str = "info.toml";
 pub const DEFAULT_TIMEOUT_SECS: u64 = 10;
 const MAX_TIMEOUT_SECS: u64 = 600;
+/// What an exercise is worth when info.toml does not say.
+pub const DEFAULT_POINTS: u32 = 1;
+/// Points are whole numbers, as GitHub Classroom's scores are; this bound catches typos.
+const MAX_POINTS: f64 = 1000.0;
 /// Environment variables the sandbox owns: an exercise may not set them.
 const RESERVED_ENV: &[&str] = &["HOME", "TMPDIR", "PYTHONDONTWRITEBYTECODE"];
 
@@ -34,6 +38,8 @@ pub struct Exercise {
     pub env: Vec<(String, String)>,
     pub hints: Vec<String>,
     pub docs: Vec<String>,
+    /// Earned in grading reports when the exercise passes (all or nothing); 0 = ungraded.
+    pub points: u32,
 }
 
 impl Exercise {
@@ -505,6 +511,22 @@ impl Validator<'_> {
             Some(t) => *t.get_ref(),
             None => DEFAULT_TIMEOUT_SECS,
         };
+        let points = match ex.points.as_ref().or(raw.defaults.points.as_ref()) {
+            Some(p) => {
+                let n = *p.get_ref();
+                if (0.0..=MAX_POINTS).contains(&n) && n.fract() == 0.0 {
+                    n as u32
+                } else {
+                    self.problem(
+                        p.span().start,
+                        format!("points = {n} is not a whole number from 0 to 1000"),
+                        "give a whole number of points (0 makes the exercise ungraded)",
+                    );
+                    DEFAULT_POINTS
+                }
+            }
+            None => DEFAULT_POINTS,
+        };
         let mut env: BTreeMap<String, String> = BTreeMap::new();
         for (key, value) in raw.defaults.env.iter().chain(&ex.env) {
             let bad = key.is_empty()
@@ -530,6 +552,7 @@ impl Validator<'_> {
             env: env.into_iter().collect(),
             hints,
             docs: ex.docs.iter().map(|d| d.get_ref().clone()).collect(),
+            points,
         }
     }
 
