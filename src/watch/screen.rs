@@ -118,7 +118,7 @@ fn body(app: &App, width: usize) -> String {
     match &app.view {
         View::Welcome => format!(
             "{}\n\n{}",
-            app.workbook.welcome_message.trim(),
+            render::markdown::reflow(app.workbook.welcome_message.trim()),
             "Press any key to begin.".bold()
         ),
         View::Intro(lesson) => {
@@ -295,12 +295,9 @@ fn scrolled(app: &mut App, body: String, height: usize, width: usize) -> Vec<Str
 fn status(app: &App) -> String {
     if let View::Intro(_) = app.view {
         // The introduction is often longer than the screen: the way on is always in sight.
-        return format!(
-            "Press Enter to start {} (j/k or arrows scroll the introduction)",
-            app.exercise().name
-        )
-        .bold()
-        .to_string();
+        return format!("Press Enter to start {} (j/k scroll)", app.exercise().name)
+            .bold()
+            .to_string();
     }
     if let Some(Confirm::Reset { index, tests_only }) = &app.confirm {
         let exercise = &app.workbook.exercises[*index];
@@ -332,17 +329,15 @@ fn status(app: &App) -> String {
         && app.verdict.as_ref().is_some_and(|v| !v.passed())
     {
         let how = if app.manual {
-            "then press r"
+            "save, then press r"
         } else {
-            "it reruns by itself"
+            "save: it reruns by itself"
         };
+        // The file is named at the top of the screen; this line must fit a narrow one.
         parts.push(
-            format!(
-                "Edit {} and save: {how}. Stuck? h shows a hint.",
-                app.workbook.shown(app.exercise().relative_path())
-            )
-            .dimmed()
-            .to_string(),
+            format!("Fix the code and {how}. Stuck? h shows a hint.")
+                .dimmed()
+                .to_string(),
         );
     }
     parts.join("  ")

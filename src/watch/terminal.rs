@@ -70,7 +70,8 @@ pub fn wrap(line: &str, width: usize) -> Vec<String> {
         return vec![line.to_string()];
     }
     let lead = line.len() - line.trim_start_matches(' ').len();
-    let hang = if (lead + 2) * 2 > width { 0 } else { lead + 2 };
+    let hang = lead + hanging_indent(&plain(&line[lead..]), lead);
+    let hang = if hang * 2 > width { 0 } else { hang };
     let (first, rest) = (" ".repeat(lead.min(width / 2)), " ".repeat(hang));
     let options = textwrap::Options::new(width)
         .initial_indent(&first)
@@ -84,6 +85,23 @@ pub fn wrap(line: &str, width: usize) -> Vec<String> {
         .map(|row| row.into_owned())
         .collect();
     carry_colors(rows)
+}
+
+/// How far continuation rows sit in from the line's own indentation: under the text of a list
+/// item, two more for an indented block (a message under its test), none for a paragraph.
+fn hanging_indent(text: &str, lead: usize) -> usize {
+    if ["- ", "* ", "+ "].iter().any(|m| text.starts_with(m)) {
+        return 2;
+    }
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && (text[digits..].starts_with(". ") || text[digits..].starts_with(") ")) {
+        return digits + 2;
+    }
+    if lead > 0 {
+        2
+    } else {
+        0
+    }
 }
 
 /// Each row closes the colors still open at its end and the next row reopens them, so a row
@@ -226,6 +244,21 @@ mod tests {
             25
         );
         assert!(rows.iter().all(|r| visible_len(r) <= 10), "{rows:?}");
+    }
+
+    #[test]
+    fn paragraphs_do_not_hang_and_list_items_hang_under_their_text() {
+        let para = wrap("one two three four five six", 10);
+        assert!(para.iter().all(|r| !r.starts_with(' ')), "{para:?}");
+        let item = wrap("- one two three four five six", 10);
+        assert!(
+            item[1..]
+                .iter()
+                .all(|r| r.starts_with("  ") && !r.starts_with("   ")),
+            "{item:?}"
+        );
+        let numbered = wrap("12. one two three four five six", 12);
+        assert!(numbered[1].starts_with("    "), "{numbered:?}");
     }
 
     #[test]
