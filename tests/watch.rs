@@ -440,6 +440,38 @@ fn q_closes_every_view_and_quits_only_from_the_exercise() {
 }
 
 #[test]
+fn a_deleted_then_restored_file_is_run_again_and_the_warning_goes() {
+    let mut w = Watch::seeded();
+    let path = w.path(READING1);
+    let shipped = std::fs::read(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    w.expect("reading1.py was deleted");
+    let before = w.trace_lines().len();
+    std::fs::write(&path, &shipped).unwrap();
+    w.wait_trace_after(before, "run finished reading1");
+    w.expect(failing("reading1"));
+    w.pump(SETTLE);
+    assert!(!w.seen("was deleted"), "{}", w.describe());
+}
+
+#[test]
+fn a_dumb_terminal_gets_a_line_log_instead_of_a_screen() {
+    let mut w = Watch::start_env(Some(SEEDED), &[], &[("TERM", "dumb")]);
+    w.expect("cannot draw a screen");
+    w.expect(failing("reading1"));
+    let path = w.path(READING1);
+    write_in_place(&path, &solution_of(READING1));
+    w.expect("reading1 passed");
+    w.signal(expectrl::Signal::SIGINT);
+    w.wait_exit(Duration::from_secs(10));
+    let text = String::from_utf8_lossy(w.output());
+    assert!(
+        !text.contains("\x1b[?1049h") && !text.contains("\x1b[3"),
+        "a dumb terminal got escape codes: {text:?}"
+    );
+}
+
+#[test]
 fn saving_another_exercise_runs_it_in_the_background() {
     let mut w = Watch::seeded();
     let reading3 = "exercises/01_reading_files/reading3.py";

@@ -79,6 +79,8 @@ pub struct App {
     generation: u64,
     /// Content hash at the last run of each exercise: an unchanged save does not rerun.
     last_hash: HashMap<String, u64>,
+    /// Exercises whose file was found missing at their last save event.
+    missing: std::collections::HashSet<String>,
     pub status: String,
     pub scroll: usize,
     /// Rows of body the screen showed last: what PgUp/PgDn move by.
@@ -124,6 +126,7 @@ impl App {
             status: String::new(),
             scroll: 0,
             page: 10,
+            missing: Default::default(),
             checking: None,
             quit: false,
             quit_key: false,
@@ -223,9 +226,16 @@ impl App {
         self.trace_line(&format!("saved {name}"));
         let path = self.workbook.exercise_path(&self.workbook.exercises[index]);
         let Ok(bytes) = std::fs::read(&path) else {
+            self.missing.insert(name.to_string());
             self.status = format!("{name}.py was deleted or cannot be read. Press x to restore the shipped version (l, then x, for another exercise).");
             return;
         };
+        if self.missing.remove(name) {
+            // Back again: the old message is false now, and the file is worth a fresh run
+            // even if its bytes are the ones last checked.
+            self.status.clear();
+            self.last_hash.remove(name);
+        }
         let hash = hash_bytes(&bytes);
         let in_flight = self.runs.get(name).map(|r| r.hash);
         if self.last_hash.get(name) == Some(&hash) || in_flight == Some(hash) {

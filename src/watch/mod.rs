@@ -3,6 +3,7 @@
 
 mod app;
 mod events;
+mod lines;
 mod screen;
 mod terminal;
 
@@ -66,6 +67,11 @@ pub fn start(g: &GlobalArgs, args: &WatchArgs) -> anyhow::Result<u8> {
             }
         }
     };
+    if lines::terminal_is_dumb() {
+        lines::run(&workbook, progress, &runner, &rx);
+        drop(watcher);
+        return Ok(crate::exit::SUCCESS);
+    }
     let guard = terminal::TerminalGuard::enter()?;
     spawn_key_reader(tx.clone());
     let notice = progress.notice.clone();

@@ -170,6 +170,10 @@ fn exercise_body(app: &App) -> String {
                 app.workbook.shown(exercise.relative_solution())
             ));
         }
+    } else if !path.exists() {
+        out.push_str(&format!(
+            "{display} is missing: press x to restore the shipped version.\n"
+        ));
     } else if app.manual {
         out.push_str("Press r to run it.\n");
     } else {

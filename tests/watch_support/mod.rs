@@ -79,6 +79,11 @@ impl Watch {
     /// `iolings ARGS` in a fresh copy of the real workbook; `state` is written to
     /// `.iolings/state.json` first when given.
     pub fn start(state: Option<&str>, args: &[&str]) -> Watch {
+        Watch::start_env(state, args, &[])
+    }
+
+    /// Like `start`, with extra environment variables set last (they win).
+    pub fn start_env(state: Option<&str>, args: &[&str], env: &[(&str, &str)]) -> Watch {
         let wb = common::real_workbook();
         let base = wb.root.parent().unwrap().to_path_buf();
         let tmp = base.join("tmp");
@@ -107,6 +112,9 @@ impl Watch {
             .env("LC_ALL", "C.UTF-8")
             .env("TMPDIR", &tmp)
             .env("IOLINGS_TRACE", &trace);
+        for (name, value) in env {
+            cmd.env(name, value);
+        }
         let mut session = Session::spawn(cmd).expect("spawn iolings in a pty");
         // The pty starts at 80x24; resizing it sends SIGWINCH, and watch mode measures the
         // terminal again before every frame, so the first frames may be 80 wide at most.
