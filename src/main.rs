@@ -29,7 +29,13 @@ fn main() -> ExitCode {
     raise_open_file_limit();
     let cli = Cli::parse();
     configure_output(cli.global.color);
-    match commands::dispatch(cli) {
+    // Watch mode sits above the commands (it uses their helpers); the rest are commands.
+    let result = match cli.command {
+        None => watch::start(&cli.global, &Default::default()),
+        Some(cli::Command::Watch(args)) => watch::start(&cli.global, &args),
+        Some(command) => commands::dispatch(&cli.global, command),
+    };
+    match result {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
             let code = commands::exit_code_of(&error);

@@ -21,7 +21,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 
-use crate::cli::{Cli, Command, DevCommand, GlobalArgs};
+use crate::cli::{Command, DevCommand, GlobalArgs};
 use crate::exit;
 use crate::progress::{Progress, STATE_DIR};
 use crate::runner::python;
@@ -56,10 +56,11 @@ pub fn exit_code_of(error: &anyhow::Error) -> u8 {
     exit::OTHER_ERROR
 }
 
-pub fn dispatch(cli: Cli) -> anyhow::Result<u8> {
-    let g = cli.global;
-    match cli.command.unwrap_or(Command::Watch(Default::default())) {
-        Command::Watch(args) => crate::watch::start(&g, &args),
+/// Every command but watch mode (which `main` starts itself: it is built on these).
+pub fn dispatch(g: &GlobalArgs, command: Command) -> anyhow::Result<u8> {
+    let g = g.clone();
+    match command {
+        Command::Watch(_) => unreachable!("main starts watch mode itself"),
         Command::Run {
             name,
             json,

@@ -8,12 +8,7 @@ use std::path::{Path, PathBuf};
 use super::harness;
 use anyhow::Context;
 
-/// A file or folder to copy in: from `source`, to `relative` under the sandbox's cwd.
-#[derive(Debug, Clone)]
-pub struct Fixture {
-    pub source: PathBuf,
-    pub relative: PathBuf,
-}
+pub use crate::workbook::Fixture;
 
 pub struct Sandbox {
     /// Removed on drop, also when a run ends in an error or a panic (see `remove_tree`).

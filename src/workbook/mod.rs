@@ -8,7 +8,6 @@ pub mod sections;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
-use crate::runner::sandbox::Fixture;
 use info::{line_col, RawExercise, RawInfo, SUPPORTED_FORMAT};
 
 pub const INFO_FILE: &str = "info.toml";
@@ -68,6 +67,13 @@ pub struct Workbook {
     pub final_message: String,
     pub lessons: Vec<Lesson>,
     pub exercises: Vec<Exercise>,
+}
+
+/// A fixture to copy into a run's sandbox: from `source`, to `relative` under its cwd.
+#[derive(Debug, Clone)]
+pub struct Fixture {
+    pub source: PathBuf,
+    pub relative: PathBuf,
 }
 
 /// One thing wrong with info.toml, located.
