@@ -12,7 +12,7 @@ use crate::cli::GlobalArgs;
 use crate::render::symbols;
 use crate::runner::pool::{self, Job};
 use crate::runner::process;
-use crate::runner::verdict::{Outcome, TestStatus, Verdict};
+use crate::runner::verdict::{Outcome, Verdict};
 use crate::workbook::manifest::{self, MANIFEST_FILE};
 use crate::workbook::{embedded, sections, Exercise, Workbook};
 
@@ -206,7 +206,7 @@ fn failure_text(verdict: &Verdict) -> String {
     for t in verdict
         .tests
         .iter()
-        .filter(|t| t.status != TestStatus::Passed)
+        .filter(|t| !t.status.is_ok())
     {
         if let Some(e) = &t.exception {
             text.push_str(&e.error_type);
@@ -226,7 +226,7 @@ fn first_failure(verdict: &Verdict) -> String {
     let failing = verdict
         .tests
         .iter()
-        .find(|t| t.status != TestStatus::Passed);
+        .find(|t| !t.status.is_ok());
     match failing.and_then(|t| t.exception.as_ref().map(|e| (t, e))) {
         Some((t, e)) => format!(
             "{} -> {}: {}",

@@ -163,7 +163,7 @@ pub fn junit(workbook: &Workbook, verdicts: &[Verdict], elapsed: u64) -> String 
                 let failed: Vec<&str> = v
                     .tests
                     .iter()
-                    .filter(|t| t.status != crate::runner::verdict::TestStatus::Passed)
+                    .filter(|t| !t.status.is_ok())
                     .map(|t| t.name.as_str())
                     .collect();
                 out.push_str(&format!(

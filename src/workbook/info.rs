@@ -32,6 +32,8 @@ pub struct RawDefaults {
     pub python_args: Option<Vec<String>>,
     #[serde(default)]
     pub env: BTreeMap<String, Spanned<String>>,
+    /// Let Python see its site-packages (third-party packages such as the real pytest).
+    pub site_packages: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -52,6 +54,7 @@ pub struct RawExercise {
     pub python_args: Option<Vec<String>>,
     #[serde(default)]
     pub env: BTreeMap<String, Spanned<String>>,
+    pub site_packages: Option<bool>,
     pub hints: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     pub docs: Vec<Spanned<String>>,
