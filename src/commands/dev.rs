@@ -203,11 +203,7 @@ fn judge(check: &Check, verdict: &Verdict) -> Option<String> {
 /// Every message and compared value of the failing tests: what the learner can be shown.
 fn failure_text(verdict: &Verdict) -> String {
     let mut text = String::new();
-    for t in verdict
-        .tests
-        .iter()
-        .filter(|t| !t.status.is_ok())
-    {
+    for t in verdict.tests.iter().filter(|t| !t.status.is_ok()) {
         if let Some(e) = &t.exception {
             text.push_str(&e.error_type);
             text.push_str(": ");
@@ -223,10 +219,7 @@ fn failure_text(verdict: &Verdict) -> String {
 }
 
 fn first_failure(verdict: &Verdict) -> String {
-    let failing = verdict
-        .tests
-        .iter()
-        .find(|t| !t.status.is_ok());
+    let failing = verdict.tests.iter().find(|t| !t.status.is_ok());
     match failing.and_then(|t| t.exception.as_ref().map(|e| (t, e))) {
         Some((t, e)) => format!(
             "{} -> {}: {}",

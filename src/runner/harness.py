@@ -1666,6 +1666,7 @@ def _run_item(run, index, path):
     err_sink, err = _capture_stream()
     saved = (sys.stdout, sys.stderr)
     sys.stdout, sys.stderr = out, err
+    log_handler = _log_to(err)
     record = {"event": "test", "name": item.name, "line": item.line, "outcome": "passed"}
     started = _perf()
     try:
@@ -1704,6 +1705,8 @@ def _run_item(run, index, path):
             _restore(run.bases[-1])
     finally:
         sys.stdout, sys.stderr = saved
+        if log_handler is not None:
+            sys.modules["logging"].getLogger().removeHandler(log_handler)
     record["duration_ms"] = round((_perf() - started) * 1000, 3)
     for stream in (out, err):
         try:
@@ -1715,6 +1718,20 @@ def _run_item(run, index, path):
     _send(record)
     return record["outcome"] in ("passed", "xfailed", "xpassed") or (
         record["outcome"] == "skipped" and record.get("skip_origin") == "tests")
+
+
+def _log_to(stream):
+    """Log records of the test go to its captured stderr through a handler of our own, as in
+    pytest (whose handler keeps logging's last-resort handler from writing to sys.stderr,
+    which capsys would see). Only when the exercise uses logging at all."""
+    logging = sys.modules.get("logging")
+    if logging is None:
+        return None
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter(
+        "%(levelname)-8s %(name)s:%(filename)s:%(lineno)d %(message)s"))
+    logging.getLogger().addHandler(handler)
+    return handler
 
 
 def _run_body(run, item, record):

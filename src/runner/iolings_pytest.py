@@ -293,37 +293,45 @@ def raises(expected_exception, *args, match=None, **kwargs):
     return context.excinfo
 
 
-class WarningsRecorder(list):
-    """The warnings seen in a `pytest.warns` block or by the `recwarn` fixture."""
+class WarningsRecorder:
+    """The warnings seen in a `pytest.warns` block or by the `recwarn` fixture (a list of
+    warnings.WarningMessage)."""
 
     def __init__(self):
-        super().__init__()
+        self._list = []
         self._catcher = None
 
     @property
     def list(self):
-        return self
+        return self._list
+
+    def __iter__(self):
+        return iter(self._list)
+
+    def __len__(self):
+        return len(self._list)
+
+    def __getitem__(self, index):
+        return self._list[index]
 
     def pop(self, cls=Warning):
-        for i, w in enumerate(self):
+        for i, w in enumerate(self._list):
             if issubclass(w.category, cls):
-                return super().pop(i)
+                return self._list.pop(i)
         raise AssertionError("%r not found in warning list" % (cls,))
 
     def clear(self):
-        del self[:]
+        del self._list[:]
 
     def __enter__(self):
         import warnings
 
         self._catcher = warnings.catch_warnings(record=True)
-        seen = self._catcher.__enter__()
+        self._list = self._catcher.__enter__()
         warnings.simplefilter("always")
-        self._seen = seen
         return self
 
     def __exit__(self, *exc):
-        self.extend(self._seen)
         self._catcher.__exit__(*exc)
         return False
 

@@ -6,9 +6,7 @@
 
 use serde::Deserialize;
 
-use super::verdict::{
-    Assertion, CompileError, Exception, Frame, SubTest, TestResult, TestStatus,
-};
+use super::verdict::{Assertion, CompileError, Exception, Frame, SubTest, TestResult, TestStatus};
 
 /// A record with the fields every record carries.
 #[derive(Debug, Deserialize)]
@@ -213,10 +211,10 @@ impl Report {
             let why = match origin {
                 Some(SkipOrigin::Tests) if tests_as_shipped => continue,
                 Some(SkipOrigin::Tests) => format!(
-                    "skipped{reason}, but these tests are not the ones the exercise ships with: only a skip in the shipped tests counts (restore them with reset --tests)"
+                    "this test skips{reason}, but these tests are not the ones the exercise ships with: only a skip in the shipped tests counts (reset --tests restores them)"
                 ),
                 _ => format!(
-                    "skipped{reason} by the code above the tests marker: only the shipped tests may skip a test, and every other test must run to count"
+                    "the code above the tests marker skipped this test{reason}: only the shipped tests may skip one, every other test must run to count"
                 ),
             };
             test.status = TestStatus::Failed;
