@@ -389,3 +389,31 @@ fn probes_agree_when_they_import_the_real_pytest() {
     let copy = workbook(true);
     check_all(&copy, Some(&python));
 }
+
+#[test]
+fn site_packages_decides_whether_python_sees_them() {
+    let copy = common::empty();
+    let test = |no_site: u8| {
+        format!("import sys\n\n\ndef test_site():\n    assert sys.flags.no_site == {no_site}\n")
+    };
+    for (name, no_site) in [("plain", 1), ("site", 0)] {
+        for dir in ["exercises", "solutions"] {
+            common::write(&copy.root, &format!("{dir}/01_x/{name}.py"), &test(no_site));
+        }
+    }
+    common::write(
+        &copy.root,
+        "info.toml",
+        "format_version = 1\n[[lessons]]\ndir = \"01_x\"\ntitle = \"x\"\n\
+         [[exercises]]\nname = \"plain\"\nlesson = \"01_x\"\nhints = [\"h\"]\n\
+         [[exercises]]\nname = \"site\"\nlesson = \"01_x\"\nsite_packages = true\nhints = [\"h\"]\n",
+    );
+    for name in ["plain", "site"] {
+        let verdict = run(&copy.root, name, None);
+        assert_eq!(
+            summary(&verdict),
+            ("pass".to_string(), 1),
+            "{name}: {verdict:#}"
+        );
+    }
+}

@@ -368,9 +368,10 @@ def _instrument(node, slots, depth, anchor):
             kw_specs.append((keyword.arg, sub))
         new, slot = _record(node, slots, anchor)
         return new, ("call", slot, pos, (func_spec, arg_specs, kw_specs))
-    if _isinstance(node, (_ast.Lambda, _ast.GeneratorExp, _ast.ListComp, _ast.SetComp,
-                          _ast.DictComp)):
-        return node, ("src", None, pos, None)  # another scope: shown as written
+    if _isinstance(node, _ast.GeneratorExp):
+        return node, ("genexp", None, pos, None)  # another scope: shown as written
+    if _isinstance(node, (_ast.Lambda, _ast.ListComp, _ast.SetComp, _ast.DictComp)):
+        return node, ("src", None, pos, None)
     new, slot = _record(node, slots, anchor)
     return new, ("expr", slot, pos, None)
 
@@ -419,22 +420,23 @@ def _where_repr(value):
     return text
 
 
-def _show(spec, values, wheres):
-    """The expression of `spec` with the values it had, and its "where" lines."""
+def _show(spec, values, wheres, depth=0):
+    """The expression of `spec` with the values it had. Its "where" lines go to `wheres` as
+    (depth, text), outer calls first, as pytest orders them."""
     kind, slot, pos, extra = spec
-    if kind in ("const", "src"):
+    if kind in ("const", "src", "genexp"):
         return _segment(pos)
     if kind == "not":
-        return "not " + _show(extra, values, wheres)
+        return "not " + _show(extra, values, wheres, depth)
     if kind == "bool":
         op, operands = extra
-        shown = [_show(sub, values, wheres) for slot, sub in operands if slot in values]
+        shown = [_show(sub, values, wheres, depth) for slot, sub in operands if slot in values]
         return "(" + (" %s " % op).join(shown) + ")"
     if kind == "cmp":
         operands, ops = extra
         i = _failing_pair(operands, values)
-        return "%s %s %s" % (_show(operands[i][1], values, wheres), ops[i],
-                             _show(operands[i + 1][1], values, wheres))
+        return "%s %s %s" % (_show(operands[i][1], values, wheres, depth), ops[i],
+                             _show(operands[i + 1][1], values, wheres, depth))
     if slot not in values:
         return _segment(pos)
     value = values[slot]
@@ -442,32 +444,39 @@ def _show(spec, values, wheres):
         return _segment(pos) if _is_plain_name_value(value) else _where_repr(value)
     if kind == "expr":
         return _where_repr(value)
+    if kind == "attr" and _is_plain_name_value(value):
+        return _segment(pos)
+    text = _where_repr(value)
+    at = _len(wheres)
+    wheres.append(None)  # this line comes before those of its parts
     if kind == "attr":
-        if _is_plain_name_value(value):
-            return _segment(pos)
         sub, attr = extra
-        text = _where_repr(value)
-        _add_where(wheres, "%s = %s.%s" % (text, _show(sub, values, wheres), attr))
-        return text
-    if kind == "call":
+        line = "%s = %s.%s" % (text, _show(sub, values, wheres, depth + 1), attr)
+    else:
         func_spec, arg_specs, kw_specs = extra
         if func_spec[0] == "method":
             sub, attr = func_spec[3]
-            func_text = "%s.%s" % (_show(sub, values, wheres), attr)
+            func_text = "%s.%s" % (_show(sub, values, wheres, depth + 1), attr)
         else:
             func_text = _segment(func_spec[2])
-        args = [_show(a, values, wheres) for a in arg_specs]
-        args += [("%s=%s" % (k, _show(s, values, wheres))) if k else "**" + _show(s, values, wheres)
-                 for k, s in kw_specs]
-        text = _where_repr(value)
-        _add_where(wheres, "%s = %s(%s)" % (text, func_text, ", ".join(args)))
-        return text
-    return _segment(pos)
+        args = [_show(a, values, wheres, depth + 1) for a in arg_specs]
+        args += [("%s=%s" % (k, _show(v, values, wheres, depth + 1))) if k
+                 else "**" + _show(v, values, wheres, depth + 1) for k, v in kw_specs]
+        if _len(arg_specs) == 1 and not kw_specs and arg_specs[0][0] == "genexp":
+            line = "%s = %s%s" % (text, func_text, args[0])  # f(x for x in y): one pair of ()
+        else:
+            line = "%s = %s(%s)" % (text, func_text, ", ".join(args))
+    wheres[at] = (depth, line)
+    return text
 
 
-def _add_where(wheres, line):
-    if line not in wheres:
-        wheres.append(line)
+def _where_lines(wheres, indent):
+    seen, out = set(), []
+    for depth, line in wheres:
+        if line not in seen:
+            seen.add(line)
+            out.append(indent + "  " * depth + "where " + line)
+    return out
 
 
 def _failing_pair(operands, values):
@@ -491,11 +500,11 @@ def __iolings_fail__(recorder, index, msg, has_message):
             left, right = values.get(operands[i][0]), values.get(operands[i + 1][0])
             assertion = {"op": ops[i], "left": _describe(left), "right": _describe(right),
                          "has_message": has_message, "helper": None,
-                         "explain": ["where " + w for w in wheres]}
+                         "explain": _where_lines(wheres, "")}
             summary = "%s %s %s" % (_short_repr(left), ops[i], _short_repr(right))
         else:
             summary = "assert " + text
-        lines = [summary] + ["  where " + w for w in wheres]
+        lines = [summary] + _where_lines(wheres, "  ")
         explanation = "\n".join(lines)
     except Exception as exc:  # explaining must never hide the failure itself
         explanation = "assert %s (no values: %s)" % (_segment(spec[2]), type(exc).__name__)
@@ -1913,7 +1922,9 @@ def _case_result_class():
             current = sys.exc_info()[1]
             if not _isinstance(current, unittest.SkipTest):
                 current = _LAST_SKIP[0]
-            self.events.append(("skip", reason, current))
+            # A skipped subTest block does not make the whole test a skip.
+            kind = "subskip" if type(test).__name__ == "_SubTest" else "skip"
+            self.events.append((kind, reason, current))
 
         def addExpectedFailure(self, test, err):
             self.events.append(("xfail", err[1]))
@@ -1981,6 +1992,9 @@ def _run_case(run, item, record):
             else:
                 origin = _origin_from(exc, item.line)
             _skipped(record, reason, origin, None)
+        elif kind == "subskip" and event[2] is not None and \
+                _origin_from(event[2], item.line) == "code" and record["outcome"] == "passed":
+            _skipped(record, event[1], "code", None)
         elif kind == "xfail":
             record.update(_exception_record(event[1], _PATH[0]))
             record["outcome"] = "xfailed"
