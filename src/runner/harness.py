@@ -200,13 +200,19 @@ def _segment(pos):
 # Assertion rewriting: every `assert` reports what it saw, as pytest's does. `assert T, M`
 # becomes
 #
-#     if not (__iolings_r := __iolings_rec__()).ok(T'):
-#         __iolings_fail__(__iolings_r, SPEC, M, HAS_MESSAGE)
+#     if not T':
+#         __iolings_fail__(None, SPEC, M, HAS_MESSAGE)
+#     @iolings_0 = @iolings_1 = None
 #
-# where T' is T with its interesting parts wrapped in `__iolings_r(slot, part)` calls that
-# record each value as it is computed (evaluation order and short-circuits are unchanged, and
-# nothing is evaluated twice). SPEC indexes _SPECS, the shape of T, from which a failure
-# builds the two sides of a comparison and the "where False = is_even(4)" lines.
+# where T' is T with the parts worth showing (calls, attributes, other expressions) bound to
+# temporaries as they are computed, `(@iolings_0 := f(x)) == y`, the way pytest's rewriting
+# names them `@py_assert1`: names no source can spell, so they never clash. Evaluation order
+# is unchanged, nothing runs twice, a passing assert costs a few stores and keeps nothing
+# alive, and plain names and constants are read when an assert fails. When T short-circuits
+# (`a and b`, `0 <= x < 10`), the failure must know which parts ran: there each part goes to
+# a fresh dict instead, `__iolings_r.setdefault(slot, part)`, cleared after the assert.
+# SPEC indexes _SPECS, the shape of T, from which a failure builds the two sides of a
+# comparison and the "where False = is_even(4)" lines.
 
 _OPS = {
     _ast.Eq: "==", _ast.NotEq: "!=", _ast.Lt: "<", _ast.LtE: "<=", _ast.Gt: ">", _ast.GtE: ">=",
@@ -244,9 +250,12 @@ def _rewrite(node):
         body = getattr(node, field, None)
         if not body:
             continue
+        new_body = None
         for i, stmt in enumerate(body):
             if _isinstance(stmt, _COMPOUND) or not _isinstance(stmt, _ast.stmt):
                 _rewrite(stmt)  # (handlers and match cases are not statements themselves)
+                if new_body is not None:
+                    new_body.append(stmt)
                 continue
             first = stmt.lineno
             last = getattr(stmt, "end_lineno", None) or first
@@ -255,7 +264,13 @@ def _rewrite(node):
                     _SPANS.setdefault(line, (first, last))
             if _isinstance(stmt, _ast.Assert) and not _isinstance(stmt.test, _ast.Tuple):
                 # (`assert (x, "msg")` is always true: left alone so Python's warning says so.)
-                body[i] = _rewrite_assert(stmt)
+                if new_body is None:
+                    new_body = body[:i]
+                new_body.extend(_rewrite_assert(stmt))
+            elif new_body is not None:
+                new_body.append(stmt)
+        if new_body is not None:
+            setattr(node, field, new_body)
     return node
 
 
@@ -270,8 +285,32 @@ def _pos(node):
             getattr(node, "end_col_offset", node.col_offset))
 
 
+_TEMP = "@iolings_%d"
+
+
+def _short_circuits(node, depth=0):
+    """Whether the parts of `node` that get instrumented may be skipped by a short-circuit."""
+    if _isinstance(node, _ast.BoolOp) or (_isinstance(node, _ast.Compare) and
+                                            _len(node.ops) > 1):
+        return True
+    if depth >= _OPAQUE_DEPTH:
+        return False
+    if _isinstance(node, _ast.Compare):
+        return any(_short_circuits(n, depth + 1) for n in [node.left] + node.comparators)
+    if _isinstance(node, _ast.UnaryOp):
+        return _short_circuits(node.operand, depth + 1)
+    if _isinstance(node, _ast.Attribute):
+        return _short_circuits(node.value, depth + 1)
+    if _isinstance(node, _ast.Call):
+        parts = list(node.args) + [k.value for k in node.keywords]
+        if _isinstance(node.func, _ast.Attribute):
+            parts.append(node.func.value)
+        return any(_short_circuits(n, depth + 1) for n in parts)
+    return False
+
+
 def _rewrite_assert(node):
-    slots = [0]
+    slots = [0, _short_circuits(node.test)]  # [next slot, record into a dict]
     test, spec = _instrument(node.test, slots, 0, node)
     _SPECS.append(spec)
 
@@ -281,25 +320,41 @@ def _rewrite_assert(node):
     def name(ident, ctx=_ast.Load):
         return at(_ast.Name(id=ident, ctx=ctx()))
 
-    recorder = at(_ast.NamedExpr(target=name(_REC, _ast.Store),
-                                 value=at(_ast.Call(func=name("__iolings_rec__"), args=[],
-                                                    keywords=[]))))
-    check = at(_ast.Call(func=at(_ast.Attribute(value=recorder, attr="ok", ctx=_ast.Load())),
-                         args=[test], keywords=[]))
+    recorded, into_dict = slots[0] > 0, slots[1]
     fail = at(_ast.Call(func=name("__iolings_fail__"),
-                        args=[name(_REC), at(_ast.Constant(value=_len(_SPECS) - 1)),
+                        args=[name(_REC) if recorded and into_dict
+                              else at(_ast.Constant(value=None)),
+                              at(_ast.Constant(value=_len(_SPECS) - 1)),
                               node.msg if node.msg is not None else at(_ast.Constant(value=None)),
                               at(_ast.Constant(value=node.msg is not None))],
                         keywords=[]))
-    return at(_ast.If(test=at(_ast.UnaryOp(op=_ast.Not(), operand=check)),
-                      body=[at(_ast.Expr(value=fail))], orelse=[]))
+    check = at(_ast.If(test=at(_ast.UnaryOp(op=_ast.Not(), operand=test)),
+                       body=[at(_ast.Expr(value=fail))], orelse=[]))
+    if not recorded:  # `assert got == expected`: nothing to record, nothing to pay
+        return [check]
+    if not into_dict:
+        release = at(_ast.Assign(targets=[name(_TEMP % i, _ast.Store)
+                                          for i in range(slots[0])],
+                                 value=at(_ast.Constant(value=None))))
+        return [check, release]
+    start = at(_ast.Assign(targets=[name(_REC, _ast.Store)],
+                           value=at(_ast.Dict(keys=[], values=[]))))
+    clear = at(_ast.Expr(value=at(_ast.Call(
+        func=at(_ast.Attribute(value=name(_REC), attr="clear", ctx=_ast.Load())), args=[],
+        keywords=[]))))
+    return [start, check, clear]
 
 
 def _record(node, slots, anchor):
     """`node` wrapped so its value is recorded in a new slot; returns (new node, slot)."""
     slot = slots[0]
     slots[0] += 1
-    call = _ast.Call(func=_located(_ast.Name(id=_REC, ctx=_ast.Load()), anchor),
+    if not slots[1]:
+        target = _located(_ast.Name(id=_TEMP % slot, ctx=_ast.Store()), anchor)
+        return _located(_ast.NamedExpr(target=target, value=node), anchor), slot
+    func = _ast.Attribute(value=_located(_ast.Name(id=_REC, ctx=_ast.Load()), anchor),
+                          attr="setdefault", ctx=_ast.Load())
+    call = _ast.Call(func=_located(func, anchor),
                      args=[_located(_ast.Constant(value=slot), anchor), node], keywords=[])
     return _located(call, anchor), slot
 
@@ -308,12 +363,16 @@ def _instrument(node, slots, depth, anchor):
     """(instrumented node, spec). Spec: (kind, slot, position, extra)."""
     pos = _pos(node)
     if _isinstance(node, _ast.Compare):
+        # A chain stops at its first false comparison: there every operand is recorded, to
+        # know which ran. A single comparison runs both sides, so names and constants
+        # need no recording.
+        chained = _len(node.ops) > 1
         operands = []
-        new_left, left_spec, slot = _operand(node.left, slots, depth, anchor)
+        new_left, left_spec, slot = _operand(node.left, slots, depth, anchor, chained)
         operands.append((slot, left_spec))
         comparators = []
         for comparator in node.comparators:
-            new, sub, slot = _operand(comparator, slots, depth, anchor)
+            new, sub, slot = _operand(comparator, slots, depth, anchor, chained)
             comparators.append(new)
             operands.append((slot, sub))
         node.left, node.comparators = new_left, comparators
@@ -322,7 +381,7 @@ def _instrument(node, slots, depth, anchor):
     if _isinstance(node, _ast.BoolOp):
         values, specs = [], []
         for value in node.values:
-            new, sub, slot = _operand(value, slots, depth, anchor)
+            new, sub, slot = _operand(value, slots, depth, anchor, True)
             values.append(new)
             specs.append((slot, sub))
         node.values = values
@@ -330,16 +389,17 @@ def _instrument(node, slots, depth, anchor):
         return node, ("bool", None, pos, (op, specs))
     if _isinstance(node, _ast.UnaryOp) and _isinstance(node.op, _ast.Not):
         new, sub = _instrument(node.operand, slots, depth + 1, anchor)
-        if sub[1] is None and sub[0] not in ("const",):
+        if sub[1] is None and sub[0] not in ("const", "name"):
             new, slot = _record(new, slots, anchor)
             sub = (sub[0], slot, sub[2], sub[3])
         node.operand = new
         return node, ("not", None, pos, sub)
     if _isinstance(node, _ast.Constant):
-        return node, ("const", None, pos, None)
-    if _isinstance(node, _ast.Name) and depth < _OPAQUE_DEPTH:
-        new, slot = _record(node, slots, anchor)
-        return new, ("name", slot, pos, None)
+        return node, ("const", None, pos, node.value)
+    if _isinstance(node, _ast.Name):
+        # Looked up in the test's frame when the assert fails: a name cannot be rebound
+        # while its expression runs (short of a walrus, which is recorded as an expression).
+        return node, ("name", None, pos, node.id)
     if _isinstance(node, _ast.Attribute) and depth < _OPAQUE_DEPTH:
         inner, sub = _instrument(node.value, slots, depth + 1, anchor)
         node.value = inner
@@ -381,35 +441,17 @@ def _instrument(node, slots, depth, anchor):
     return new, ("expr", slot, pos, None)
 
 
-def _operand(node, slots, depth, anchor):
-    """An operand of a comparison or and/or: instrumented, and always recorded itself, so the
-    failure knows which operands were evaluated."""
+def _operand(node, slots, depth, anchor, always):
+    """An operand of a comparison or and/or, instrumented. Its value is recorded when
+    `always` (a chain or and/or: the failure must know which operands ran) and when it is
+    not a plain name or constant."""
     new, sub = _instrument(node, slots, depth + 1, anchor)
     if sub[1] is not None:
         return new, sub, sub[1]
+    if not always and sub[0] in ("name", "const"):
+        return new, sub, None
     new, slot = _record(new, slots, anchor)
     return new, sub, slot
-
-
-class _Recorder:
-    __slots__ = ("values",)
-
-    def __init__(self):
-        self.values = {}
-
-    def __call__(self, slot, value):
-        self.values[slot] = value
-        return value
-
-    def ok(self, value):
-        if value:
-            self.values.clear()  # a passing assert keeps nothing alive
-            return True
-        return False
-
-
-def __iolings_rec__():
-    return _Recorder()
 
 
 def _is_plain_name_value(value):
@@ -423,6 +465,43 @@ def _where_repr(value):
     if _len(text) > WHERE_CAP:
         text = text[:WHERE_CAP] + "...(%d more characters)" % (_len(text) - WHERE_CAP)
     return text
+
+
+class _Values:
+    """What a failed assert saw: its recorded slots, and the names of its frame."""
+
+    def __init__(self, recorded, frame):
+        if recorded is None and frame is not None:  # the assert's temporaries
+            recorded = {int(k[9:]): v for k, v in frame.f_locals.items()
+                        if _isinstance(k, _str) and k.startswith("@iolings_")}
+        self.recorded = recorded or {}
+        self.frame = frame
+
+    def __contains__(self, slot):
+        return slot in self.recorded
+
+    def operand(self, entry):
+        """The value of a comparison's operand: (slot, spec)."""
+        slot, spec = entry
+        if slot is not None and slot in self.recorded:
+            return self.recorded[slot]
+        return self.of(spec)[1]
+
+    def of(self, spec):
+        """(known, value) of a spec: recorded, a constant, or a name looked up."""
+        kind, slot, _, extra = spec
+        if slot is not None:
+            return (True, self.recorded[slot]) if slot in self.recorded else (False, None)
+        if kind == "const":
+            return True, extra
+        if kind == "name" and self.frame is not None:
+            for namespace in (self.frame.f_locals, self.frame.f_globals,
+                              self.frame.f_builtins):
+                try:
+                    return True, namespace[extra]
+                except (KeyError, TypeError):
+                    continue
+        return False, None
 
 
 def _show(spec, values, wheres, depth=0):
@@ -442,9 +521,9 @@ def _show(spec, values, wheres, depth=0):
         i = _failing_pair(operands, values)
         return "%s %s %s" % (_show(operands[i][1], values, wheres, depth), ops[i],
                              _show(operands[i + 1][1], values, wheres, depth))
-    if slot not in values:
+    known, value = values.of(spec)
+    if not known:
         return _segment(pos)
-    value = values[slot]
     if kind == "name":
         return _segment(pos) if _is_plain_name_value(value) else _where_repr(value)
     if kind == "expr":
@@ -486,14 +565,16 @@ def _where_lines(wheres, indent):
 
 def _failing_pair(operands, values):
     """Index of the comparison that failed in a chain: the last one whose operands both ran."""
+    if _len(operands) == 2:
+        return 0
     evaluated = [i for i, (slot, _) in enumerate(operands) if slot in values]
     last = evaluated[-1] if evaluated else 1
     return max(0, min(last, _len(operands) - 1) - 1)
 
 
-def __iolings_fail__(recorder, index, msg, has_message):
+def __iolings_fail__(recorded, index, msg, has_message):
     spec = _SPECS[index]
-    values = recorder.values
+    values = _Values(recorded, sys._getframe(1))
     detail = str(msg) if has_message else None
     assertion = None
     try:
@@ -502,7 +583,7 @@ def __iolings_fail__(recorder, index, msg, has_message):
         if spec[0] == "cmp":
             operands, ops = spec[3]
             i = _failing_pair(operands, values)
-            left, right = values.get(operands[i][0]), values.get(operands[i + 1][0])
+            left, right = values.operand(operands[i]), values.operand(operands[i + 1])
             assertion = {"op": ops[i], "left": _describe(left), "right": _describe(right),
                          "has_message": has_message, "helper": None,
                          "explain": _where_lines(wheres, "")}
@@ -841,7 +922,6 @@ def _import(code, path):
         name = "exercise_" + name  # an exercise called `tempfile` must not replace the real one
     module = _ModuleType(name)
     module.__file__ = path
-    module.__dict__["__iolings_rec__"] = __iolings_rec__
     module.__dict__["__iolings_fail__"] = __iolings_fail__
     module.__dict__["__builtins__"] = __builtins__
     sys.modules[name] = module

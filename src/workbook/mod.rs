@@ -191,6 +191,9 @@ impl Workbook {
             .flatten()
             .map(<[u8]>::to_vec);
         match builtin.or_else(|| std::fs::read(self.solution_path(exercise)).ok()) {
+            // Without a tests marker, code and tests cannot be told apart: only the file
+            // exactly as shipped has its skips counted.
+            Some(reference) if sections::tests_start(&reference).is_none() => learner == reference,
             Some(reference) => !sections::tests_differ(&learner, &reference),
             None => true,
         }
