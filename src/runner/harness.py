@@ -1749,7 +1749,7 @@ def _class_teardown(run, item):
     return error
 
 
-def _run_item(run, index, path):
+def _run_test(run, index, path):
     items = run.items
     item = items[index]
     first_in_class = item.cls is not None and (index == 0 or items[index - 1].cls is not item.cls)
@@ -2203,7 +2203,7 @@ def main(argv):
     run.bases.append(_snapshot())
     ok = ran = 0
     for index in range(_len(items)):
-        ok += _run_item(run, index, path)
+        ok += _run_test(run, index, path)
         ran += 1
         if _FAIL_FAST and ok < ran:
             break  # measuring tests (dev mutate): one failure is the whole answer
