@@ -26,13 +26,15 @@ LESSON = "01_reading_files"
 REPEAT = 31
 
 BARE_RUNNER = """
-import sys, types
+import os, sys, types
 sys.path.insert(0, '.')
 sys.path.insert(0, sys.argv[2])
 src = open(sys.argv[1], encoding='utf-8').read()
-mod = types.ModuleType('exercise')
+# Named after its file, as the harness names it: tests may import it again in a subprocess.
+name = os.path.splitext(os.path.basename(sys.argv[1]))[0]
+mod = types.ModuleType(name)
 mod.__file__ = sys.argv[1]
-sys.modules['exercise'] = mod
+sys.modules[name] = mod
 exec(compile(src, sys.argv[1], 'exec'), mod.__dict__)
 failed = 0
 for name, fn in list(vars(mod).items()):

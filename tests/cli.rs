@@ -524,12 +524,26 @@ fn optimised_python_keeps_every_assert() {
 }
 
 #[test]
-fn skipped_and_subtest_failures_are_not_passes_and_class_fixtures_run() {
+fn shipped_skips_count_added_ones_fail_and_class_fixtures_run() {
     let code = "import unittest\n\nclass T(unittest.TestCase):\n    @classmethod\n    def setUpClass(cls):\n        cls.data = 5\n\n    def test_fixture(self):\n        self.assertEqual(self.data, 5)\n\n    def test_skipped(self):\n        self.skipTest('later')\n";
+    // The skip is in the tests the exercise ships with (its solution's): it counts.
     let wb = single(code, "");
+    let out = expect_code(iolings_in(&wb.root).args(["run", "one"]), 0);
+    assert!(
+        out.stdout
+            .contains("T.test_skipped  skipped by the shipped tests: later"),
+        "{}",
+        out.both()
+    );
+    // The learner added it: the test did not run, so it fails.
+    common::write(
+        &wb.root,
+        "solutions/01_a/one.py",
+        &code.replace("self.skipTest('later')", "pass"),
+    );
     let out = expect_code(iolings_in(&wb.root).args(["run", "one"]), 1);
     assert!(out.stdout.contains("1 of 2 tests failed"), "{}", out.both());
-    assert!(out.stdout.contains("skipped (later)"), "{}", out.both());
+    assert!(out.stdout.contains("skips (later)"), "{}", out.both());
 }
 
 #[test]

@@ -187,6 +187,26 @@ fn wrong_type_of_timeout_says_what_is_expected() {
 }
 
 #[test]
+fn site_packages_is_a_boolean() {
+    let wb = mini();
+    let toml = with_exercise("hints = [\"h\"]\nsite_packages = \"yes\"\n");
+    rejects(
+        &wb,
+        &toml,
+        at(&toml, "site_packages = ", "\"yes\""),
+        "invalid type: string \"yes\", expected a boolean",
+    );
+    let toml = format!(
+        "format_version = 1\n\n[defaults]\nsite_packages = true\n{}",
+        with_exercise("hints = [\"h\"]\nsite_packages = false\n")
+            .strip_prefix("format_version = 1\n")
+            .unwrap()
+    );
+    write(&wb.root, "info.toml", &toml);
+    assert_eq!(common::exercise_names(&wb.root), ["one"]);
+}
+
+#[test]
 fn duplicate_exercise_names() {
     let wb = mini();
     let toml = format!(

@@ -12,7 +12,7 @@ use crate::cli::GlobalArgs;
 use crate::render::symbols;
 use crate::runner::pool::{self, Job};
 use crate::runner::process;
-use crate::runner::verdict::{Outcome, TestStatus, Verdict};
+use crate::runner::verdict::{Outcome, Verdict};
 use crate::workbook::manifest::{self, MANIFEST_FILE};
 use crate::workbook::{embedded, sections, Exercise, Workbook};
 
@@ -204,11 +204,7 @@ fn judge(check: &Check, verdict: &Verdict) -> Option<String> {
 /// Every message and compared value of the failing tests: what the learner can be shown.
 fn failure_text(verdict: &Verdict) -> String {
     let mut text = String::new();
-    for t in verdict
-        .tests
-        .iter()
-        .filter(|t| t.status != TestStatus::Passed)
-    {
+    for t in verdict.tests.iter().filter(|t| !t.status.is_ok()) {
         if let Some(e) = &t.exception {
             text.push_str(&e.error_type);
             text.push_str(": ");
@@ -224,10 +220,7 @@ fn failure_text(verdict: &Verdict) -> String {
 }
 
 fn first_failure(verdict: &Verdict) -> String {
-    let failing = verdict
-        .tests
-        .iter()
-        .find(|t| t.status != TestStatus::Passed);
+    let failing = verdict.tests.iter().find(|t| !t.status.is_ok());
     match failing.and_then(|t| t.exception.as_ref().map(|e| (t, e))) {
         Some((t, e)) => format!(
             "{} -> {}: {}",

@@ -7,7 +7,7 @@ use colored::Colorize;
 
 use super::diff::{diagnose, unified};
 use super::escape::neutralise;
-use super::{link, symbols};
+use super::{link, plain_symbols, symbols};
 use crate::runner::confine::FILE_SIZE_LIMIT;
 use crate::runner::verdict::{
     Assertion, Captured, CompileError, Crash, Exception, Frame, Outcome, TestResult, TestStatus,
@@ -25,10 +25,13 @@ pub fn render(verdict: &Verdict, file: &Path, display_path: &str) -> String {
     let place = link(display_path, file);
     let name = verdict.exercise.bold();
     let fail = symbols().fail.red().bold();
+    // Where the whole of a long message can be read.
+    let whole = crate::invocation::with(&format!("run {} --json", verdict.exercise));
     let at = Headline {
         lead: format!("{fail} {name}"),
         place: place.dimmed().to_string(),
         path: display_path,
+        whole: &whole,
     };
     // The headline names the outcome and the file; the lines below it say what to do.
     let (headline, advice): (String, Vec<String>) = match &verdict.outcome {
@@ -79,7 +82,7 @@ pub fn render(verdict: &Verdict, file: &Path, display_path: &str) -> String {
         for line in advice {
             let _ = writeln!(out, "  {line}");
         }
-        tests(&mut out, &verdict.tests, display_path);
+        tests(&mut out, &verdict.tests, display_path, &whole);
     }
     process_output(
         &mut out,
@@ -105,7 +108,32 @@ fn passed(out: &mut String, verdict: &Verdict) {
         plural(n)
     );
     for test in &verdict.tests {
-        let _ = writeln!(out, "  {} {}", s.pass.green(), test.name);
+        let _ = writeln!(
+            out,
+            "  {} {}{}",
+            s.pass.green(),
+            test.name,
+            status_note(test).dimmed()
+        );
+    }
+}
+
+/// What a test that lets the exercise pass without having passed says about itself.
+fn status_note(test: &TestResult) -> String {
+    let reason = test
+        .exception
+        .as_ref()
+        .map(|e| neutralise(e.message.lines().next().unwrap_or("")))
+        .filter(|m| !m.trim().is_empty());
+    let with_reason = |what: &str| match &reason {
+        Some(r) => format!("  {what}: {r}"),
+        None => format!("  {what}"),
+    };
+    match test.status {
+        TestStatus::Skipped => with_reason("skipped by the shipped tests"),
+        TestStatus::XFailed => with_reason("expected to fail, and failed"),
+        TestStatus::XPassed => "  expected to fail, but passed".to_string(),
+        _ => String::new(),
     }
 }
 
@@ -117,6 +145,8 @@ struct Headline<'a> {
     place: String,
     /// The file's display path, for frames.
     path: &'a str,
+    /// The command that shows a message in full.
+    whole: &'a str,
 }
 
 fn crashed(crash: &Crash, at: &Headline) -> (String, Vec<String>) {
@@ -125,7 +155,7 @@ fn crashed(crash: &Crash, at: &Headline) -> (String, Vec<String>) {
         Some(exception) => {
             let mut advice = frame_lines(&exception.traceback, path, "");
             let mut message = String::new();
-            self::message(&mut message, exception, "");
+            self::message(&mut message, exception, "", at.whole);
             advice.extend(message.lines().map(str::to_string));
             advice.push(
                 "Code at the top level of the file runs on import: fix the error above first."
@@ -268,12 +298,18 @@ fn compile_error(out: &mut String, verdict: &Verdict, error: &CompileError, plac
     }
 }
 
-fn tests(out: &mut String, tests: &[TestResult], path: &str) {
+fn tests(out: &mut String, tests: &[TestResult], path: &str, whole: &str) {
     let s = symbols();
     let mut shown_full = false;
     for test in tests {
-        if test.status == TestStatus::Passed {
-            let _ = writeln!(out, "  {} {}", s.pass.green(), test.name);
+        if test.status.is_ok() {
+            let _ = writeln!(
+                out,
+                "  {} {}{}",
+                s.pass.green(),
+                test.name,
+                status_note(test).dimmed()
+            );
             continue;
         }
         if shown_full {
@@ -286,7 +322,7 @@ fn tests(out: &mut String, tests: &[TestResult], path: &str) {
                 format!("{path}:{}", test.line).dimmed()
             );
             if let Some(exception) = &test.exception {
-                message(out, exception, "      ");
+                message(out, exception, "      ", whole);
             }
             continue;
         }
@@ -298,21 +334,49 @@ fn tests(out: &mut String, tests: &[TestResult], path: &str) {
             test.name.bold(),
             format!("{path}:{}", test.line).dimmed()
         );
-        failure(out, test, path);
+        failure(out, test, path, whole);
     }
 }
 
-fn failure(out: &mut String, test: &TestResult, path: &str) {
+/// The summary of a failure: as many of the message's first lines as fit in 100 characters
+/// (a first line such as "Element counts were not equal:" says nothing alone), with a
+/// visible cut.
+fn one_line(e: &Exception) -> String {
+    const WIDTH: usize = 100;
+    let text = neutralise(&e.message);
+    let mut summary = String::new();
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let mut cut = false;
+    for line in lines.by_ref() {
+        let room = WIDTH.saturating_sub(summary.chars().count());
+        if room < 10 && !summary.is_empty() {
+            cut = true;
+            break;
+        }
+        if !summary.is_empty() {
+            summary.push_str("  ");
+        }
+        if line.chars().count() > room {
+            summary.extend(line.chars().take(room));
+            cut = true;
+            break;
+        }
+        summary.push_str(line);
+    }
+    if cut || lines.next().is_some() {
+        summary.push('…');
+    }
+    format!("{}: {}", e.error_type, plain_symbols(&summary))
+}
+
+fn failure(out: &mut String, test: &TestResult, path: &str, whole: &str) {
     let indent = "      ";
+    if !test.subtests.is_empty() {
+        subtests(out, test, path, indent, whole);
+    } else if let Some(exception) = &test.exception {
+        exception_details(out, exception, test.assertion.as_ref(), path, indent, whole);
+    }
     if let Some(exception) = &test.exception {
-        frames(out, &exception.traceback, path, indent);
-        match &test.assertion {
-            Some(a) if !a.has_message => {}
-            _ => message(out, exception, indent),
-        }
-        if let Some(assertion) = &test.assertion {
-            comparison(out, assertion, indent);
-        }
         if exception.message.contains("File too large") {
             let _ = writeln!(out, "{indent}{} your code wrote more than {} MB to one file, the sandbox's limit: look for a loop that never stops writing.", "note:".yellow().bold(), FILE_SIZE_LIMIT >> 20);
         }
@@ -333,7 +397,60 @@ fn failure(out: &mut String, test: &TestResult, path: &str) {
     }
 }
 
-fn message(out: &mut String, e: &Exception, indent: &str) {
+fn exception_details(
+    out: &mut String,
+    exception: &Exception,
+    assertion: Option<&Assertion>,
+    path: &str,
+    indent: &str,
+    whole: &str,
+) {
+    frames(out, &exception.traceback, path, indent);
+    match assertion {
+        Some(a) if !a.has_message => {}
+        _ => message(out, exception, indent, whole),
+    }
+    if let Some(assertion) = assertion {
+        comparison(out, assertion, indent);
+    }
+}
+
+/// Subtests shown in full before this many; the rest one line each.
+const SUBTESTS_IN_FULL: usize = 3;
+
+fn subtests(out: &mut String, test: &TestResult, path: &str, indent: &str, whole: &str) {
+    let n = test.subtests.len();
+    let _ = writeln!(
+        out,
+        "{indent}{}",
+        format!("{n} subtest{} failed:", plural(n)).dimmed()
+    );
+    for (i, sub) in test.subtests.iter().enumerate() {
+        let summary = sub.exception.as_ref().map(one_line).unwrap_or_default();
+        if i >= SUBTESTS_IN_FULL {
+            let _ = writeln!(
+                out,
+                "{indent}{} {}  {}",
+                symbols().fail.red(),
+                neutralise(&sub.name),
+                summary.dimmed()
+            );
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "{indent}{} {}",
+            symbols().fail.red().bold(),
+            neutralise(&sub.name).bold()
+        );
+        if let Some(exception) = &sub.exception {
+            let deeper = format!("{indent}  ");
+            exception_details(out, exception, sub.assertion.as_ref(), path, &deeper, whole);
+        }
+    }
+}
+
+fn message(out: &mut String, e: &Exception, indent: &str, whole: &str) {
     let text = neutralise(&e.message);
     let mut lines = text.lines();
     let first = lines.next().unwrap_or("");
@@ -352,9 +469,8 @@ fn message(out: &mut String, e: &Exception, indent: &str) {
             out,
             "{indent}  {}",
             format!(
-                "... {} more lines of this message not shown (the JSON report of `{}` has them all)",
+                "... {} more lines of this message; `{whole}` shows all of it",
                 rest.len() - MESSAGE_LINES,
-                crate::invocation::with("verify --format json")
             )
             .yellow()
         );
@@ -400,6 +516,7 @@ fn comparison(out: &mut String, a: &Assertion, indent: &str) {
                 format!("the comparison `left {} right` is false", a.op).dimmed()
             );
         }
+        explanation(out, a, indent);
         return;
     }
     if !a.has_message {
@@ -409,12 +526,18 @@ fn comparison(out: &mut String, a: &Assertion, indent: &str) {
             "AssertionError:".red().bold()
         );
     }
+    // One legend for every diff: `-` is what the test expects, `+` what the code gave.
+    let (expected, got) = if a.helper.is_some() {
+        (" (second argument)", " (first argument)")
+    } else {
+        ("", "")
+    };
     let _ = writeln!(
         out,
         "{indent}{} {} {}",
         "diff".dimmed(),
-        "- expected".green(),
-        "+ your code".red()
+        format!("- expected{expected}").green(),
+        format!("+ your code{got}").red()
     );
     for line in unified(&a.right.text, &a.left.text).lines() {
         let _ = writeln!(out, "{indent}{line}");
@@ -431,6 +554,14 @@ fn comparison(out: &mut String, a: &Assertion, indent: &str) {
             let _ = writeln!(out, "{indent}{} {why}", "why:".yellow().bold());
         }
     }
+    explanation(out, a, indent);
+}
+
+/// pytest's "where" lines: what the calls in the assert returned.
+fn explanation(out: &mut String, a: &Assertion, indent: &str) {
+    for line in &a.explain {
+        let _ = writeln!(out, "{indent}{}", neutralise(line).dimmed());
+    }
 }
 
 fn frames(out: &mut String, frames: &[Frame], path: &str, indent: &str) {
@@ -444,14 +575,18 @@ fn frame_lines(frames: &[Frame], path: &str, indent: &str) -> Vec<String> {
     frames
         .iter()
         .flat_map(|frame| {
-            [
-                format!(
-                    "{indent}{} {}",
-                    format!("{path}:{}", frame.line).dimmed(),
-                    format!("in {}", frame.func).dimmed()
-                ),
-                format!("{indent}  {}", neutralise(frame.code.trim())),
-            ]
+            // A statement over several lines comes whole: each of its lines indented.
+            let code = neutralise(frame.code.trim());
+            std::iter::once(format!(
+                "{indent}{} {}",
+                format!("{path}:{}", frame.line).dimmed(),
+                format!("in {}", frame.func).dimmed()
+            ))
+            .chain(
+                code.lines()
+                    .map(|l| format!("{indent}  {l}"))
+                    .collect::<Vec<_>>(),
+            )
         })
         .collect()
 }
@@ -484,7 +619,13 @@ fn cut_lines(text: &str, max: usize) -> Vec<String> {
     let mut shown: Vec<String> = all
         .iter()
         .take(max)
-        .map(|l| l.chars().take(300).collect())
+        .map(|l| {
+            let mut line: String = l.chars().take(300).collect();
+            if l.chars().count() > 300 {
+                line.push_str(&" … (line cut)".dimmed().to_string());
+            }
+            line
+        })
         .collect();
     if all.len() > max {
         shown.push(

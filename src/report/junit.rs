@@ -138,7 +138,7 @@ fn test_cases(e: &ExerciseReport) -> Vec<Case> {
             name: t.name.clone(),
             file: e.path.clone(),
             seconds: t.duration_ms / 1000.0,
-            problem: (t.status != TestStatus::Passed).then(|| Problem {
+            problem: (!t.status.is_ok()).then(|| Problem {
                 element: if t.status == TestStatus::Failed {
                     "failure"
                 } else {

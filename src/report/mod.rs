@@ -247,7 +247,7 @@ fn exercise(e: &Exercise, verdict: Option<&Verdict>, learner_root: &Path) -> Exe
         })
         .collect();
     let failure = (kind != Kind::Passed).then(|| {
-        let first = v.tests.iter().find(|t| t.status != TestStatus::Passed);
+        let first = v.tests.iter().find(|t| !t.status.is_ok());
         let (test, line) = match (first, running(&v.outcome)) {
             (Some(t), _) => (Some(text::one_line(&t.name)), Some(t.line)),
             (None, Some(during)) => (Some(text::one_line(during)), None),
@@ -293,11 +293,7 @@ fn totals<'a>(exercises: impl Iterator<Item = &'a ExerciseReport>) -> Totals {
             _ => t.failed += 1,
         }
         t.tests += e.tests.len();
-        t.tests_passed += e
-            .tests
-            .iter()
-            .filter(|x| x.status == TestStatus::Passed)
-            .count();
+        t.tests_passed += e.tests.iter().filter(|x| x.status.is_ok()).count();
         t.points += e.points;
         t.max_points += e.max_points;
     }

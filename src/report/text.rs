@@ -6,9 +6,7 @@ use std::path::Path;
 
 use crate::render::diff::{diagnose, unified};
 use crate::render::escape::neutralise;
-use crate::runner::verdict::{
-    Assertion, Exception, Outcome, TestResult, TestStatus, ValueKind, Verdict,
-};
+use crate::runner::verdict::{Assertion, Exception, Outcome, TestResult, ValueKind, Verdict};
 
 /// Longest one-line message kept (summaries, JUnit `message=`, Classroom messages).
 const LINE_CHARS: usize = 300;
@@ -32,7 +30,7 @@ pub fn summary(verdict: &Verdict) -> String {
             let first = verdict
                 .tests
                 .iter()
-                .find(|t| t.status != TestStatus::Passed)
+                .find(|t| !t.status.is_ok())
                 .map(|t| match test_message(t) {
                     Some(m) => format!("; first: {}: {m}", t.name),
                     None => format!("; first: {}", t.name),
@@ -99,7 +97,7 @@ pub fn summary(verdict: &Verdict) -> String {
 
 /// The failed test's one-line reason, e.g. `AssertionError: the two sides differ`.
 pub fn test_message(test: &TestResult) -> Option<String> {
-    if test.status == TestStatus::Passed {
+    if test.status.is_ok() {
         return None;
     }
     let text = match (&test.assertion, &test.exception) {
@@ -122,7 +120,7 @@ pub fn test_message(test: &TestResult) -> Option<String> {
 /// Everything the learner would be shown about one failed test: where, why, the diff, what
 /// it printed.
 pub fn test_details(test: &TestResult, display_path: &str) -> Option<String> {
-    if test.status == TestStatus::Passed {
+    if test.status.is_ok() {
         return None;
     }
     let mut out = String::new();

@@ -1,6 +1,6 @@
 //! The harness's Python files (embedded in the binary) and where a run finds them: a cache
-//! folder holding them precompiled, so each run skips compiling ~1000 lines of Python, or,
-//! where that folder cannot be made, fresh copies in the run's sandbox.
+//! folder holding them precompiled, so each run skips compiling a few thousand lines of
+//! Python, or, where that folder cannot be made, fresh copies in the run's sandbox.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -11,6 +11,8 @@ use super::python::Python;
 
 pub const HARNESS: &str = include_str!("harness.py");
 pub const TESTKIT: &str = include_str!("iolings_testkit.py");
+/// pytest's everyday API, imported as `pytest` when the real one is not importable.
+pub const PYTEST: &str = include_str!("iolings_pytest.py");
 /// The script the interpreter runs; it imports the (precompiled) harness module.
 const ENTRY: &str = "import sys\nimport iolings_harness\niolings_harness.main(sys.argv)\n";
 pub const ENTRY_FILE: &str = "harness.py";
@@ -18,7 +20,8 @@ pub const ENTRY_FILE: &str = "harness.py";
 /// Write the harness as plain sources into `dir` (the per-run fallback).
 pub fn write_sources(dir: &Path) -> std::io::Result<()> {
     std::fs::write(dir.join(ENTRY_FILE), HARNESS)?;
-    std::fs::write(dir.join("iolings_testkit.py"), TESTKIT)
+    std::fs::write(dir.join("iolings_testkit.py"), TESTKIT)?;
+    std::fs::write(dir.join("iolings_pytest.py"), PYTEST)
 }
 
 /// A folder under `cache_root` with the harness precompiled by `python`; made once per
@@ -39,6 +42,7 @@ pub fn prepare_cache(python: &Python, cache_root: &Path) -> anyhow::Result<PathB
     std::fs::write(path.join(ENTRY_FILE), ENTRY)?;
     std::fs::write(path.join("iolings_harness.py"), HARNESS)?;
     std::fs::write(path.join("iolings_testkit.py"), TESTKIT)?;
+    std::fs::write(path.join("iolings_pytest.py"), PYTEST)?;
     let status = Command::new(&python.executable)
         .args([
             "-S",
@@ -46,6 +50,7 @@ pub fn prepare_cache(python: &Python, cache_root: &Path) -> anyhow::Result<PathB
             "py_compile",
             "iolings_harness.py",
             "iolings_testkit.py",
+            "iolings_pytest.py",
         ])
         .current_dir(path)
         .stdin(Stdio::null())
@@ -83,6 +88,7 @@ fn fingerprint(python: &Python) -> u64 {
     let mut h = Fnv(0xcbf2_9ce4_8422_2325);
     HARNESS.hash(&mut h);
     TESTKIT.hash(&mut h);
+    PYTEST.hash(&mut h);
     python.executable.hash(&mut h);
     python.version.hash(&mut h);
     h.finish()

@@ -6,7 +6,7 @@
 
 use serde::Deserialize;
 
-use super::verdict::{Assertion, CompileError, Exception, Frame, TestResult, TestStatus};
+use super::verdict::{Assertion, CompileError, Exception, Frame, SubTest, TestResult, TestStatus};
 
 /// A record with the fields every record carries.
 #[derive(Debug, Deserialize)]
@@ -69,24 +69,73 @@ pub struct TestRecord {
     stdout: String,
     #[serde(default)]
     stderr: String,
+    /// For a skip: where it came from, `tests` (the tests section) or `code` (above it).
+    #[serde(default)]
+    skip_origin: Option<SkipOrigin>,
+    #[serde(default)]
+    subtests: Vec<SubTestRecord>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipOrigin {
+    Tests,
+    Code,
+}
+
+#[derive(Debug, Deserialize)]
+struct SubTestRecord {
+    name: String,
+    outcome: TestStatus,
+    #[serde(rename = "type", default)]
+    error_type: Option<String>,
+    #[serde(default)]
+    message: Option<String>,
+    #[serde(default)]
+    traceback: Vec<Frame>,
+    #[serde(default)]
+    assertion: Option<Assertion>,
+}
+
+fn exception(
+    error_type: Option<String>,
+    message: Option<String>,
+    traceback: Vec<Frame>,
+) -> Option<Exception> {
+    error_type.map(|error_type| Exception {
+        error_type,
+        message: message.unwrap_or_default(),
+        traceback,
+    })
+}
+
+impl TestRecord {
+    pub fn skip_origin(&self) -> Option<SkipOrigin> {
+        self.skip_origin
+    }
 }
 
 impl From<TestRecord> for TestResult {
     fn from(r: TestRecord) -> Self {
-        let exception = r.error_type.map(|error_type| Exception {
-            error_type,
-            message: r.message.unwrap_or_default(),
-            traceback: r.traceback,
-        });
         TestResult {
             name: r.name,
             line: r.line,
             status: r.outcome,
             duration_ms: r.duration_ms,
-            exception,
+            exception: exception(r.error_type, r.message, r.traceback),
             assertion: r.assertion,
             stdout: r.stdout,
             stderr: r.stderr,
+            subtests: r
+                .subtests
+                .into_iter()
+                .map(|s| SubTest {
+                    name: s.name,
+                    status: s.outcome,
+                    exception: exception(s.error_type, s.message, s.traceback),
+                    assertion: s.assertion,
+                })
+                .collect(),
         }
     }
 }
@@ -122,6 +171,8 @@ pub struct Report {
     pub crash: Option<Exception>,
     pub exit: Option<(i32, String, Vec<Frame>)>,
     pub tests: Vec<TestResult>,
+    /// For each of `tests`, where its skip came from (None when it was not skipped).
+    pub skip_origins: Vec<Option<SkipOrigin>>,
     /// The test that started last and has not reported (where the run was when it ended).
     pub running: Option<String>,
     /// The number of tests the harness ran, from its `done` record.
@@ -141,6 +192,43 @@ impl Report {
             }
         }
         report
+    }
+
+    /// Keep the skips the shipped tests make; turn every other skip into a failure, saying
+    /// why: a test that did not run proves nothing about the learner's code.
+    /// `tests_as_shipped`: the file's tests section is the one the exercise ships with.
+    pub fn judge_skips(&mut self, tests_as_shipped: bool) {
+        for (test, origin) in self.tests.iter_mut().zip(&self.skip_origins) {
+            if test.status != TestStatus::Skipped {
+                continue;
+            }
+            let reason = test
+                .exception
+                .as_ref()
+                .map(|e| e.message.trim().to_string())
+                .filter(|m| !m.is_empty())
+                .map_or(String::new(), |m| format!(" ({m})"));
+            let why = match origin {
+                Some(SkipOrigin::Tests) if tests_as_shipped => continue,
+                Some(SkipOrigin::Tests) => format!(
+                    "this test skips{reason}, but these tests are not the ones the exercise ships with: only a skip in the shipped tests counts (reset --tests restores them)"
+                ),
+                _ => format!(
+                    "the code above the tests marker skipped this test{reason}: only the shipped tests may skip one, every other test must run to count"
+                ),
+            };
+            test.status = TestStatus::Failed;
+            let traceback = test
+                .exception
+                .take()
+                .map(|e| e.traceback)
+                .unwrap_or_default();
+            test.exception = Some(Exception {
+                error_type: "Skipped".into(),
+                message: why,
+                traceback,
+            });
+        }
     }
 
     fn apply(&mut self, record: Record) {
@@ -166,6 +254,7 @@ impl Report {
             Record::TestStart { name } => self.running = Some(name),
             Record::Test(test) => {
                 self.running = None;
+                self.skip_origins.push(test.skip_origin());
                 self.tests.push((*test).into());
             }
             Record::Done { total } => {

@@ -124,6 +124,23 @@ pub enum TestStatus {
     Failed,
     /// Another exception was raised.
     Error,
+    /// Skipped by the tests as shipped (a `skipIf(platform)`, an extra-credit test). A skip
+    /// the learner's code or edited tests caused is reported as `Failed` instead.
+    Skipped,
+    /// Marked as an expected failure, and it failed.
+    #[serde(rename = "xfailed")]
+    XFailed,
+    /// Marked as a (non-strict) expected failure, and it passed.
+    #[serde(rename = "xpassed")]
+    XPassed,
+}
+
+impl TestStatus {
+    /// Whether the test lets the exercise pass, as in pytest: passed, skipped, or an
+    /// expected failure either way.
+    pub fn is_ok(self) -> bool {
+        !matches!(self, TestStatus::Failed | TestStatus::Error)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -136,9 +153,25 @@ pub struct TestResult {
     pub assertion: Option<Assertion>,
     pub stdout: String,
     pub stderr: String,
+    /// The failing `subTest(...)` blocks, each with its parameters; the test's own
+    /// exception and assertion repeat the first of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subtests: Vec<SubTest>,
 }
 
-/// Both sides of a failed `assert left <op> right`.
+/// One failing `with self.subTest(year=1900):` (or pytest's `subtests.test(...)`) block.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SubTest {
+    /// Its message and parameters as unittest writes them: `[msg] (year=1900)`.
+    pub name: String,
+    pub status: TestStatus,
+    pub exception: Option<Exception>,
+    pub assertion: Option<Assertion>,
+}
+
+/// Both sides of a failed `assert left <op> right`, or of a unittest helper such as
+/// `assertEqual(first, second)` (first = left = what the code got, second = right = what
+/// the test expects).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Assertion {
     pub op: String,
@@ -146,6 +179,12 @@ pub struct Assertion {
     pub right: Value,
     /// True when the assert carried its own message (shown instead of the bare comparison).
     pub has_message: bool,
+    /// The unittest helper that compared (`assertEqual`...), None for a plain `assert`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub helper: Option<String>,
+    /// pytest-style explanations of the sides: `where 4 = double(2)`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub explain: Vec<String>,
 }
 
 /// One side of a comparison: its repr and a text form suited to a line diff.

@@ -34,6 +34,8 @@ pub struct RawDefaults {
     pub env: BTreeMap<String, Spanned<String>>,
     /// Read as a number of any kind so a fraction gets a message of ours, not a type error.
     pub points: Option<Spanned<f64>>,
+    /// Let Python see its site-packages (third-party packages such as the real pytest).
+    pub site_packages: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -54,6 +56,7 @@ pub struct RawExercise {
     pub python_args: Option<Vec<String>>,
     #[serde(default)]
     pub env: BTreeMap<String, Spanned<String>>,
+    pub site_packages: Option<bool>,
     pub hints: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     pub docs: Vec<Spanned<String>>,

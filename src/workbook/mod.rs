@@ -35,6 +35,9 @@ pub struct Exercise {
     pub timeout_secs: u64,
     pub python_args: Vec<String>,
     pub env: Vec<(String, String)>,
+    /// Run Python with its site-packages (without `-S`): the exercise may import
+    /// third-party packages, at the cost of a slower start.
+    pub site_packages: bool,
     pub hints: Vec<String>,
     pub docs: Vec<String>,
     /// Earned in grading reports when the exercise passes (all or nothing); 0 = ungraded.
@@ -261,6 +264,28 @@ impl Workbook {
                 relative: PathBuf::from(f),
             })
             .collect()
+    }
+
+    /// Whether `source` (a file run as `exercise`) holds the tests the exercise ships with,
+    /// so that a skip in them is the course's and not the learner's. The reference is the
+    /// built-in copy for the built-in workbook, and otherwise the solution (whose tests
+    /// `dev check` holds equal to the exercise's); without one, the tests are taken as they
+    /// are.
+    pub fn has_shipped_tests(&self, exercise: &Exercise, source: &Path) -> bool {
+        let Ok(learner) = std::fs::read(source) else {
+            return false;
+        };
+        let builtin = embedded::is_builtin_workbook(&self.root)
+            .then(|| embedded::file(&exercise.relative_path()))
+            .flatten()
+            .map(<[u8]>::to_vec);
+        match builtin.or_else(|| std::fs::read(self.solution_path(exercise)).ok()) {
+            // Without a tests marker, code and tests cannot be told apart: only the file
+            // exactly as shipped has its skips counted.
+            Some(reference) if sections::tests_start(&reference).is_none() => learner == reference,
+            Some(reference) => !sections::tests_differ(&learner, &reference),
+            None => true,
+        }
     }
 
     pub fn index_of(&self, name: &str) -> Option<usize> {
@@ -556,6 +581,10 @@ impl Validator<'_> {
                 .or_else(|| raw.defaults.python_args.clone())
                 .unwrap_or_default(),
             env: env.into_iter().collect(),
+            site_packages: ex
+                .site_packages
+                .or(raw.defaults.site_packages)
+                .unwrap_or(false),
             hints,
             docs: ex.docs.iter().map(|d| d.get_ref().clone()).collect(),
             points,
