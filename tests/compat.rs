@@ -277,7 +277,7 @@ fn a_long_message_says_how_much_is_left_and_how_to_see_it() {
         "long_message",
     ]));
     assert!(
-        out.stdout.contains("50 more lines of this message")
+        out.stdout.contains("20 more lines of this message")
             && out.stdout.contains("run long_message --json"),
         "{}",
         out.both()

@@ -194,7 +194,7 @@ fn site_packages_is_a_boolean() {
         &wb,
         &toml,
         at(&toml, "site_packages = ", "\"yes\""),
-        "invalid type: string \"yes\", expected a boolean",
+        "site_packages must be `true` or `false`, without quotes, not string \"yes\"",
     );
     let toml = format!(
         "format_version = 1\n\n[defaults]\nsite_packages = true\n{}",
