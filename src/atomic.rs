@@ -8,9 +8,27 @@ use std::path::Path;
 /// a temp file in the same directory, flushed and fsynced, renamed over, then the directory
 /// fsynced so the rename itself is durable.
 pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
+    write_with(path, bytes, None)
+}
+
+/// Like `write`, with the file's permissions given (a new temp file starts private, 0600).
+pub fn write_with(
+    path: &Path,
+    bytes: &[u8],
+    permissions: Option<std::fs::Permissions>,
+) -> std::io::Result<()> {
+    // A bare file name's parent is "": that is the current folder.
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
     std::fs::create_dir_all(dir)?;
-    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".iolings-");
+    if let Some(permissions) = permissions {
+        builder.permissions(permissions);
+    }
+    let mut temp = builder.tempfile_in(dir)?;
     temp.write_all(bytes)?;
     temp.flush()?;
     temp.as_file().sync_all()?;

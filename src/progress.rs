@@ -201,26 +201,27 @@ impl Drop for Lock {
 }
 
 /// Held by a watch mode for its whole life, so a second one on the same workbook can say so.
-pub struct WatchLock(#[allow(dead_code)] std::fs::File);
+/// Holds no file when the lock file could not be made: then nobody can tell, and saying
+/// nothing is right.
+pub struct WatchLock(#[allow(dead_code)] Option<std::fs::File>);
 
 impl WatchLock {
-    /// None when another process holds it (or the lock file cannot be made: then nobody can
-    /// tell, and saying nothing is right).
+    /// None when another process holds it.
     pub fn take(workbook: &Workbook) -> Option<WatchLock> {
         use std::os::fd::AsRawFd;
         let dir = workbook.root.join(STATE_DIR);
         let _ = std::fs::create_dir_all(&dir);
-        let file = std::fs::OpenOptions::new()
+        let Ok(file) = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
-            .open(dir.join("watch.lock"));
-        let Ok(file) = file else {
-            return Some(WatchLock(std::fs::File::open("/dev/null").ok()?));
+            .open(dir.join("watch.lock"))
+        else {
+            return Some(WatchLock(None));
         };
         // SAFETY: flock on a descriptor this struct owns.
         let taken = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0;
-        taken.then_some(WatchLock(file))
+        taken.then_some(WatchLock(Some(file)))
     }
 }
 

@@ -208,31 +208,14 @@ fn emit(text: &str, path: Option<&Path>) -> anyhow::Result<()> {
     }
 }
 
-/// Replace `path` in one step (temp file, fsync, rename): a grader killed mid-write leaves the
-/// old file or the new one, never half of one.
+/// Replace `path` in one step: a grader killed mid-write leaves the old file or the new one,
+/// never half of one. Readable like any file a command writes, or as the report it replaces was.
 fn write_report(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir)?;
-    // Readable like any file a command writes (a temp file starts private), or as the report
-    // it replaces was.
     let permissions = std::fs::metadata(path)
         .map(|m| m.permissions())
         .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
-    let mut temp = tempfile::Builder::new()
-        .prefix(".iolings-report-")
-        .permissions(permissions)
-        .tempfile_in(dir)?;
-    temp.write_all(bytes)?;
-    temp.as_file().sync_all()?;
-    temp.persist(path).map_err(|e| e.error)?;
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
+    crate::atomic::write_with(path, bytes, Some(permissions))
 }
 
 fn human(report: &Report) -> String {
