@@ -1489,9 +1489,20 @@ def _run_finalizers(finalizers):
     return error
 
 
+_PLAIN_BASE = []
+
+
 def _fresh_dir(prefix="tmp_path"):
-    """A new empty directory in the sandbox, like pytest's tmp_path."""
-    base = os.getcwd()
+    """A new empty directory in the sandbox, like pytest's tmp_path. Run by hand (the plain
+    report), in a temporary folder instead: never in the checkout the command started in."""
+    if _CHANNEL is None:
+        if not _PLAIN_BASE:
+            import tempfile
+
+            _PLAIN_BASE.append(tempfile.mkdtemp(prefix="iolings-tmp-"))
+        base = _PLAIN_BASE[0]
+    else:
+        base = os.getcwd()
     n = 0
     while True:
         path = os.path.join(base, "%s_%d" % (prefix, n))
