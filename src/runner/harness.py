@@ -201,26 +201,24 @@ def _segment(pos):
 # becomes
 #
 #     if not T':
-#         __iolings_fail__(None, SPEC, M, HAS_MESSAGE)
+#         __iolings_fail__(SPEC, M)
 #     @iolings_0 = @iolings_1 = None
 #
 # where T' is T with the parts worth showing (calls, attributes, other expressions) bound to
 # temporaries as they are computed, `(@iolings_0 := f(x)) == y`, the way pytest's rewriting
-# names them `@py_assert1`: names no source can spell, so they never clash. Evaluation order
-# is unchanged, nothing runs twice, a passing assert costs a few stores and keeps nothing
-# alive, and plain names and constants are read when an assert fails. When T short-circuits
-# (`a and b`, `0 <= x < 10`), the failure must know which parts ran: there each part goes to
-# a fresh dict instead, `__iolings_r.setdefault(slot, part)`, cleared after the assert.
-# SPEC indexes _SPECS, the shape of T, from which a failure builds the two sides of a
-# comparison and the "where False = is_even(4)" lines.
+# names them `@py_assert1`: names no source can spell, so they never clash and are never
+# mangled. Evaluation order is unchanged, nothing runs twice, a passing assert costs a few
+# stores and keeps nothing alive, and plain names and constants are read only when it fails.
+# When T short-circuits (`a and b`, `0 <= x < 10`), the temporaries are first set to a marker,
+# so that a failure knows which parts ran. SPEC indexes _SPECS, the shape of T, from which a
+# failure builds the two sides of a comparison and the "where False = is_even(4)" lines.
+# (Few new nodes per assert: building AST nodes is what the rewrite spends its time on.)
 
 _OPS = {
     _ast.Eq: "==", _ast.NotEq: "!=", _ast.Lt: "<", _ast.LtE: "<=", _ast.Gt: ">", _ast.GtE: ">=",
     _ast.Is: "is", _ast.IsNot: "is not", _ast.In: "in", _ast.NotIn: "not in",
 }
-_LOCATION = ("lineno", "col_offset", "end_lineno", "end_col_offset")
 _SPECS = []
-_REC = "__iolings_r"
 _COMPOUND = (_ast.FunctionDef, _ast.AsyncFunctionDef, _ast.ClassDef, _ast.If, _ast.For,
              _ast.AsyncFor, _ast.While, _ast.With, _ast.AsyncWith, _ast.Try) + (
     (_ast.Match,) if hasattr(_ast, "Match") else ()) + (
@@ -274,10 +272,12 @@ def _rewrite(node):
     return node
 
 
-def _located(new, old):
-    for attr in _LOCATION:
-        setattr(new, attr, getattr(old, attr, None))
-    return new
+def _location(node):
+    """The position of `node`, as keyword arguments for the nodes that replace it (one dict
+    per assert: setting four attributes on every new node costs more than the rewrite)."""
+    return {"lineno": node.lineno, "col_offset": node.col_offset,
+            "end_lineno": getattr(node, "end_lineno", None) or node.lineno,
+            "end_col_offset": getattr(node, "end_col_offset", None) or node.col_offset}
 
 
 def _pos(node):
@@ -286,77 +286,50 @@ def _pos(node):
 
 
 _TEMP = "@iolings_%d"
+_LOAD, _STORE, _NOT = _ast.Load(), _ast.Store(), _ast.Not()
 
 
-def _short_circuits(node, depth=0):
-    """Whether the parts of `node` that get instrumented may be skipped by a short-circuit."""
-    if _isinstance(node, _ast.BoolOp) or (_isinstance(node, _ast.Compare) and
-                                            _len(node.ops) > 1):
-        return True
-    if depth >= _OPAQUE_DEPTH:
-        return False
-    if _isinstance(node, _ast.Compare):
-        return any(_short_circuits(n, depth + 1) for n in [node.left] + node.comparators)
-    if _isinstance(node, _ast.UnaryOp):
-        return _short_circuits(node.operand, depth + 1)
-    if _isinstance(node, _ast.Attribute):
-        return _short_circuits(node.value, depth + 1)
-    if _isinstance(node, _ast.Call):
-        parts = list(node.args) + [k.value for k in node.keywords]
-        if _isinstance(node.func, _ast.Attribute):
-            parts.append(node.func.value)
-        return any(_short_circuits(n, depth + 1) for n in parts)
-    return False
+class _Unset:
+    """What a temporary holds until its part of a short-circuiting assert runs."""
+
+    def __repr__(self):
+        return "<not evaluated>"
+
+
+_UNSET = _Unset()
 
 
 def _rewrite_assert(node):
-    slots = [0, _short_circuits(node.test)]  # [next slot, record into a dict]
-    test, spec = _instrument(node.test, slots, 0, node)
-    _SPECS.append(spec)
-
-    def at(new):
-        return _located(new, node)
-
-    def name(ident, ctx=_ast.Load):
-        return at(_ast.Name(id=ident, ctx=ctx()))
-
-    recorded, into_dict = slots[0] > 0, slots[1]
-    fail = at(_ast.Call(func=name("__iolings_fail__"),
-                        args=[name(_REC) if recorded and into_dict
-                              else at(_ast.Constant(value=None)),
-                              at(_ast.Constant(value=_len(_SPECS) - 1)),
-                              node.msg if node.msg is not None else at(_ast.Constant(value=None)),
-                              at(_ast.Constant(value=node.msg is not None))],
-                        keywords=[]))
-    check = at(_ast.If(test=at(_ast.UnaryOp(op=_ast.Not(), operand=test)),
-                       body=[at(_ast.Expr(value=fail))], orelse=[]))
-    if not recorded:  # `assert got == expected`: nothing to record, nothing to pay
+    at = _location(node)
+    slots = [0, False]  # [next slot, the test short-circuits]
+    test, spec = _instrument(node.test, slots, 0, at)
+    _SPECS.append((spec, node.msg is not None))
+    args = [_ast.Constant(value=_len(_SPECS) - 1, **at)]
+    if node.msg is not None:
+        args.append(node.msg)
+    fail = _ast.Call(func=_ast.Name(id="__iolings_fail__", ctx=_LOAD, **at), args=args,
+                     keywords=[], **at)
+    check = _ast.If(test=_ast.UnaryOp(op=_NOT, operand=test, **at),
+                    body=[_ast.Expr(value=fail, **at)], orelse=[], **at)
+    if not slots[0]:  # `assert got == expected`: nothing to record, nothing to pay
         return [check]
-    if not into_dict:
-        release = at(_ast.Assign(targets=[name(_TEMP % i, _ast.Store)
-                                          for i in range(slots[0])],
-                                 value=at(_ast.Constant(value=None))))
+
+    def temporaries(value):
+        return _ast.Assign(targets=[_ast.Name(id=_TEMP % i, ctx=_STORE, **at)
+                                    for i in range(slots[0])], value=value, **at)
+
+    release = temporaries(_ast.Constant(value=None, **at))
+    if not slots[1]:
         return [check, release]
-    start = at(_ast.Assign(targets=[name(_REC, _ast.Store)],
-                           value=at(_ast.Dict(keys=[], values=[]))))
-    clear = at(_ast.Expr(value=at(_ast.Call(
-        func=at(_ast.Attribute(value=name(_REC), attr="clear", ctx=_ast.Load())), args=[],
-        keywords=[]))))
-    return [start, check, clear]
+    return [temporaries(_ast.Name(id="__iolings_unset__", ctx=_LOAD, **at)), check, release]
 
 
-def _record(node, slots, anchor):
-    """`node` wrapped so its value is recorded in a new slot; returns (new node, slot)."""
+def _record(node, slots, at):
+    """`node` bound to a new temporary as it is computed; returns (new node, slot)."""
     slot = slots[0]
     slots[0] += 1
-    if not slots[1]:
-        target = _located(_ast.Name(id=_TEMP % slot, ctx=_ast.Store()), anchor)
-        return _located(_ast.NamedExpr(target=target, value=node), anchor), slot
-    func = _ast.Attribute(value=_located(_ast.Name(id=_REC, ctx=_ast.Load()), anchor),
-                          attr="setdefault", ctx=_ast.Load())
-    call = _ast.Call(func=_located(func, anchor),
-                     args=[_located(_ast.Constant(value=slot), anchor), node], keywords=[])
-    return _located(call, anchor), slot
+    target = _ast.Name(id=_TEMP % slot, ctx=_STORE, **at)
+    return _ast.NamedExpr(target=target, value=node, **at), slot
 
 
 def _instrument(node, slots, depth, anchor):
@@ -367,6 +340,7 @@ def _instrument(node, slots, depth, anchor):
         # know which ran. A single comparison runs both sides, so names and constants
         # need no recording.
         chained = _len(node.ops) > 1
+        slots[1] = slots[1] or chained
         operands = []
         new_left, left_spec, slot = _operand(node.left, slots, depth, anchor, chained)
         operands.append((slot, left_spec))
@@ -379,6 +353,7 @@ def _instrument(node, slots, depth, anchor):
         ops = [_OPS.get(type(op), "?") for op in node.ops]
         return node, ("cmp", None, pos, (operands, ops))
     if _isinstance(node, _ast.BoolOp):
+        slots[1] = True
         values, specs = [], []
         for value in node.values:
             new, sub, slot = _operand(value, slots, depth, anchor, True)
@@ -470,11 +445,10 @@ def _where_repr(value):
 class _Values:
     """What a failed assert saw: its recorded slots, and the names of its frame."""
 
-    def __init__(self, recorded, frame):
-        if recorded is None and frame is not None:  # the assert's temporaries
-            recorded = {int(k[9:]): v for k, v in frame.f_locals.items()
-                        if _isinstance(k, _str) and k.startswith("@iolings_")}
-        self.recorded = recorded or {}
+    def __init__(self, frame):
+        self.recorded = {int(k[9:]): v for k, v in frame.f_locals.items()
+                         if _isinstance(k, _str) and k.startswith("@iolings_")
+                         and v is not _UNSET} if frame is not None else {}
         self.frame = frame
 
     def __contains__(self, slot):
@@ -572,9 +546,9 @@ def _failing_pair(operands, values):
     return max(0, min(last, _len(operands) - 1) - 1)
 
 
-def __iolings_fail__(recorded, index, msg, has_message):
-    spec = _SPECS[index]
-    values = _Values(recorded, sys._getframe(1))
+def __iolings_fail__(index, msg=None):
+    spec, has_message = _SPECS[index]
+    values = _Values(sys._getframe(1))
     detail = str(msg) if has_message else None
     assertion = None
     try:
@@ -923,6 +897,7 @@ def _import(code, path):
     module = _ModuleType(name)
     module.__file__ = path
     module.__dict__["__iolings_fail__"] = __iolings_fail__
+    module.__dict__["__iolings_unset__"] = _UNSET
     module.__dict__["__builtins__"] = __builtins__
     sys.modules[name] = module
     sys.meta_path.append(_PytestStandIn)
@@ -1514,9 +1489,20 @@ def _run_finalizers(finalizers):
     return error
 
 
+_PLAIN_BASE = []
+
+
 def _fresh_dir(prefix="tmp_path"):
-    """A new empty directory in the sandbox, like pytest's tmp_path."""
-    base = os.getcwd()
+    """A new empty directory in the sandbox, like pytest's tmp_path. Run by hand (the plain
+    report), in a temporary folder instead: never in the checkout the command started in."""
+    if _CHANNEL is None:
+        if not _PLAIN_BASE:
+            import tempfile
+
+            _PLAIN_BASE.append(tempfile.mkdtemp(prefix="iolings-tmp-"))
+        base = _PLAIN_BASE[0]
+    else:
+        base = os.getcwd()
     n = 0
     while True:
         path = os.path.join(base, "%s_%d" % (prefix, n))
