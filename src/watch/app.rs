@@ -1,6 +1,7 @@
 //! The watch loop: state, reactions to saves and finished runs, check-all. One thread owns
 //! the state; runs happen on worker threads and come back as events. Keys are in `keys`.
 
+mod frame;
 mod keys;
 
 use std::collections::HashMap;
@@ -10,7 +11,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use super::screen::{self, Screen};
+use super::screen::Screen;
 use super::Event;
 
 use crate::progress::Progress;
@@ -169,7 +170,8 @@ impl App {
     }
 
     fn draw(&mut self, screen: &mut Screen) -> anyhow::Result<()> {
-        let drawn = screen::draw(self, screen)?;
+        let (width, height) = Screen::size();
+        let drawn = screen.paint(frame::frame(self, width, height))?;
         if drawn {
             self.trace_line("drawn");
         }
