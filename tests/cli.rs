@@ -299,6 +299,28 @@ fn line_ending_diff_shows_the_carriage_return_and_the_fix() {
     assert!(s.contains("newline=''"), "{}", out.both());
 }
 
+/// A short dict against one too long for a line: both sides are laid out one item per line,
+/// so the diff marks only the items that differ, not every line.
+#[test]
+fn a_short_container_is_laid_out_like_the_long_one_it_is_compared_with() {
+    let wb = test_workbook();
+    std::fs::write(
+        wb.root.join("exercises/01_basics/crlf.py"),
+        "def test_dict():\n    got = {'a': 1, 'b': 2, 'c': 3}\n    \
+         assert got == {'a': 1, 'b': 2, 'c': 3, 'd': 'a value long enough to need a line of its own'}\n",
+    )
+    .unwrap();
+    let out = expect_code(
+        iolings_in(&wb.root).args(["--color", "never", "run", "crlf"]),
+        1,
+    );
+    let s = &out.stdout;
+    assert!(s.contains("  {'a': 1,\n"), "{}", out.both());
+    assert!(s.contains("   'b': 2,\n"), "{}", out.both());
+    assert!(s.contains("+  'c': 3}"), "{}", out.both());
+    assert!(!s.contains("+ {'a': 1, 'b': 2"), "{}", out.both());
+}
+
 #[test]
 fn line_ending_diff_in_an_ascii_locale_spells_the_carriage_return() {
     let wb = test_workbook();

@@ -558,7 +558,7 @@ def __iolings_fail__(index, msg=None):
             operands, ops = spec[3]
             i = _failing_pair(operands, values)
             left, right = values.operand(operands[i]), values.operand(operands[i + 1])
-            assertion = {"op": ops[i], "left": _describe(left), "right": _describe(right),
+            assertion = {"op": ops[i], "left": _describe(left, right), "right": _describe(right, left),
                          "has_message": has_message, "helper": None,
                          "explain": _where_lines(wheres, "")}
             summary = "%s %s %s" % (_short_repr(left), ops[i], _short_repr(right))
@@ -590,22 +590,42 @@ def _short_repr(value, cap=REPR_CAP):
     return text
 
 
-def _describe(value):
-    """One side of a comparison, in the form the runner diffs."""
+_CONTAINERS = (list, tuple, dict, set, frozenset)
+_PRETTY_WIDTH = 60
+
+
+def _pretty_width(value, other):
+    """The width one side of a comparison of containers is laid out at. pprint keeps a value
+    that fits on one line; when the other side is broken over many lines, a short side left on
+    one line would make the diff mark every line, so it is broken too (just under its length)."""
+    if not isinstance(other, _CONTAINERS):
+        return _PRETTY_WIDTH
+    try:
+        mine, theirs = len(repr(value)), len(repr(other))
+    except Exception:
+        return _PRETTY_WIDTH
+    if mine <= _PRETTY_WIDTH < theirs:
+        return max(1, mine - 1)
+    return _PRETTY_WIDTH
+
+
+def _describe(value, other=None):
+    """One side of a comparison (against `other`, the other side), in the form the runner
+    diffs."""
     if isinstance(value, str):
         kind, text = "str", value
     elif isinstance(value, (bytes, bytearray)):
         # Each line escaped as in a bytes literal, so the diff shows b'\xe9' and not mojibake.
         kind = "bytes"
         text = "\n".join(repr(bytes(line))[2:-1] for line in bytes(value).split(b"\n"))
-    elif isinstance(value, (list, tuple, dict, set, frozenset)):
+    elif isinstance(value, _CONTAINERS):
         import pprint  # only on a failing comparison of containers
 
         kind = type(value).__name__
         if kind in ("tuple", "frozenset"):
             kind = {"tuple": "list", "frozenset": "set"}[kind]
         try:
-            text = pprint.pformat(value, width=60)
+            text = pprint.pformat(value, width=_pretty_width(value, other))
         except Exception:
             text = _short_repr(value)
     else:
@@ -713,7 +733,7 @@ def _annotate(exc, name, op, args, kwargs):
         else:
             message, has_message = summary, False
         exc.args = (message,)
-        exc.__iolings__ = {"op": op, "left": _describe(first), "right": _describe(second),
+        exc.__iolings__ = {"op": op, "left": _describe(first, second), "right": _describe(second, first),
                            "has_message": has_message, "helper": name, "explain": []}
     except Exception:
         pass  # the helper's own message stays
