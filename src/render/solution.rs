@@ -19,12 +19,12 @@ pub fn compare(solution_path: &str, solution: &str, learner: Option<&str>) -> St
         } else {
             let _ = writeln!(
                 out,
-                "{}  {} {}\n",
+                "{}\n{}  {}\n",
                 "How your code differs from the solution".bold(),
                 "- solution".green(),
                 "+ your code".red()
             );
-            out.push_str(&unified(solution, learner));
+            out.push_str(&indented(&unified(solution, learner)));
             out.push('\n');
         }
     }
@@ -34,9 +34,25 @@ pub fn compare(solution_path: &str, solution: &str, learner: Option<&str>) -> St
         "The solution".bold(),
         format!("{solution_path} (docstring and tests not shown)").dimmed()
     );
-    out.push_str(&neutralise(solution.trim_end()));
+    out.push_str(&indented(&neutralise(solution.trim_end())));
     out.push('\n');
     out
+}
+
+/// Code set in by two spaces under its heading: on a narrow screen a long line then wraps
+/// under its own text instead of at the left edge, where it would read as a new line of code.
+fn indented(code: &str) -> String {
+    code.lines()
+        .map(|line| {
+            if line.is_empty() {
+                String::new()
+            } else {
+                format!("  {line}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + if code.ends_with('\n') { "\n" } else { "" }
 }
 
 /// `code` from the first line after its module docstring (all of it when there is none).
@@ -88,5 +104,9 @@ mod tests {
         let whole = text.find("The solution").expect("solution shown");
         assert!(diff < whole, "{text}");
         assert!(!text.contains("\"\"\"d"), "{text}");
+        assert!(
+            text.contains("\n  x = 1"),
+            "the code is set in under its heading: {text}"
+        );
     }
 }
