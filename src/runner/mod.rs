@@ -170,7 +170,7 @@ impl Runner {
         if let Outcome::TimedOut { stuck_at: at, .. } = &mut verdict.outcome {
             *at = stuck_at;
         }
-        Ok(Some(verdict))
+        Ok(Some(verdict.with_replaced(&sandbox.names())))
     }
 }
 

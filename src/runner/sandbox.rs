@@ -22,6 +22,11 @@ pub struct Sandbox {
     pub lib: PathBuf,
 }
 
+/// The name the folder a run's code ran in is shown by, in place of its random path.
+pub const SHOWN_WORK: &str = "<sandbox>";
+/// The name its TMPDIR is shown by.
+pub const SHOWN_TMP: &str = "<tmpdir>";
+
 impl Sandbox {
     /// `lib`: the harness cache folder, or None to write the harness into the sandbox.
     pub fn create(
@@ -66,6 +71,16 @@ impl Sandbox {
                 .with_context(|| format!("could not copy fixture {}", fixture.source.display()))?;
         }
         Ok(sandbox)
+    }
+
+    /// How the run's folders are named in what the learner sees: `<sandbox>` for the folder
+    /// the code ran in, `<tmpdir>` for its TMPDIR (longest first, so the work folder is
+    /// not named by its parent).
+    pub fn names(&self) -> Vec<(String, &'static str)> {
+        vec![
+            (self.work.to_string_lossy().into_owned(), SHOWN_WORK),
+            (self.tmp.to_string_lossy().into_owned(), SHOWN_TMP),
+        ]
     }
 
     pub fn harness(&self) -> PathBuf {

@@ -20,6 +20,35 @@ impl Verdict {
         matches!(self.outcome, Outcome::Passed)
     }
 
+    /// The verdict with every `(from, to)` replaced in all its text (messages, diffs,
+    /// tracebacks, output). Used to show the run's throw-away folders by a stable name: a
+    /// random temporary path changes at every run and says nothing the name does not.
+    pub fn with_replaced(self, replacements: &[(String, &str)]) -> Verdict {
+        fn walk(value: &mut serde_json::Value, replacements: &[(String, &str)]) {
+            match value {
+                serde_json::Value::String(text) => {
+                    for (from, to) in replacements {
+                        if text.contains(from.as_str()) {
+                            *text = text.replace(from.as_str(), to);
+                        }
+                    }
+                }
+                serde_json::Value::Array(items) => {
+                    items.iter_mut().for_each(|v| walk(v, replacements))
+                }
+                serde_json::Value::Object(fields) => {
+                    fields.values_mut().for_each(|v| walk(v, replacements))
+                }
+                _ => {}
+            }
+        }
+        let Ok(mut value) = serde_json::to_value(&self) else {
+            return self;
+        };
+        walk(&mut value, replacements);
+        serde_json::from_value(value).unwrap_or(self)
+    }
+
     pub fn could_not_run(exercise: &str, reason: String) -> Self {
         Verdict {
             exercise: exercise.to_string(),
@@ -215,4 +244,25 @@ pub enum ValueKind {
 pub struct Captured {
     pub text: String,
     pub dropped_bytes: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replacements_reach_every_text_of_a_verdict() {
+        let mut verdict = Verdict::could_not_run("x", "no /tmp/r1/work/a.txt".into());
+        verdict.stderr.text = "/tmp/r1/work/b and /tmp/r1/tmp/c".into();
+        let verdict = verdict.with_replaced(&[
+            ("/tmp/r1/work".into(), "<sandbox>"),
+            ("/tmp/r1/tmp".into(), "<tmpdir>"),
+        ]);
+        assert_eq!(verdict.stderr.text, "<sandbox>/b and <tmpdir>/c");
+        assert!(
+            matches!(&verdict.outcome, Outcome::CouldNotRun { reason } if reason == "no <sandbox>/a.txt"),
+            "{:?}",
+            verdict.outcome
+        );
+    }
 }
