@@ -206,6 +206,44 @@ fn h_shows_one_more_hint_per_press() {
     assert_eq!(w.wb.state()["hints_shown"]["reading1"], total);
 }
 
+/// Another iolings on the same workbook while watch mode runs: what it saved survives the
+/// watch's next save (a read-merge-write under a lock), and the watch's own count is kept.
+#[test]
+fn hints_shown_by_another_iolings_survive_the_watch_s_next_save() {
+    let mut w = Watch::seeded();
+    w.send("h");
+    w.expect("hint 1 of ");
+    for _ in 0..2 {
+        let out = Command::new(env!("CARGO_BIN_EXE_iolings"))
+            .args(["hint", "writing1"])
+            .current_dir(&w.wb.root)
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .output()
+            .expect("run iolings hint");
+        assert!(out.status.success(), "{out:?}");
+    }
+    assert_eq!(w.wb.state()["hints_shown"]["writing1"], 2);
+    w.send("h");
+    w.expect("hint 2 of ");
+    let state = w.wb.state();
+    assert_eq!(
+        state["hints_shown"]["writing1"], 2,
+        "the other process's hints: {state}"
+    );
+    assert_eq!(
+        state["hints_shown"]["reading1"], 2,
+        "the watch's own hints: {state}"
+    );
+    w.send("q");
+    w.wait_exit(Duration::from_secs(10));
+    let state = w.wb.state();
+    assert_eq!(
+        state["hints_shown"]["writing1"], 2,
+        "after quitting: {state}"
+    );
+}
+
 #[test]
 fn n_waits_for_a_pass_then_moves_to_the_next_exercise() {
     let mut w = Watch::seeded();
