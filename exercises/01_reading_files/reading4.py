@@ -1,4 +1,4 @@
-"""Reading files 4: big files, small memory
+"""reading4: big files, small memory
 
 f.read() returns the WHOLE file as one object, and f.readlines() returns a list of ALL its
 lines. For a 2 GB log or a 5 GB upload that is gigabytes of memory, and a server process that

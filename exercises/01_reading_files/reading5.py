@@ -1,4 +1,4 @@
-r"""Reading files 5: UnicodeDecodeError and the wrong codec
+r"""reading5: UnicodeDecodeError and the wrong codec
 
 Not every file is UTF-8. Spreadsheets exported on Windows, old databases and many client
 uploads use cp1252 ("Windows-1252", also called "ANSI"), where "é" is the single byte 0xE9

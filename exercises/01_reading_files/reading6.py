@@ -1,4 +1,4 @@
-r"""Reading files 6: the BOM, and why the default encoding is a trap
+r"""reading6: the BOM, and why the default encoding is a trap
 
 Two last traps, both common in files that come from Windows machines.
 

@@ -50,7 +50,7 @@ def summarize(directory):
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests
+# Tests. Read them, don't change them.
 
 import collections  # noqa: E402
 import contextlib  # noqa: E402

@@ -109,7 +109,7 @@ def load_config(environ=None):
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests
+# Tests. Read them, don't change them.
 
 import json  # noqa: E402
 from unittest import mock  # noqa: E402

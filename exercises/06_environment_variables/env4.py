@@ -76,7 +76,7 @@ def load_dotenv(path, environ=None):
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests
+# Tests. Read them, don't change them.
 
 from unittest import mock  # noqa: E402
 

@@ -1,4 +1,4 @@
-r"""Reading files 1: your first open()
+r"""reading1: your first open()
 
 A file on disk holds bytes, not text. To turn those bytes into a str, Python has to *decode*
 them, and to decode them it must know which encoding the file was written in. So a good

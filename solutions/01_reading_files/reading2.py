@@ -1,4 +1,4 @@
-r"""Reading files 2: text mode or binary mode?
+r"""reading2: text mode or binary mode?
 
 open() has two ways of reading the same file:
 

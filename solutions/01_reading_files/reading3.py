@@ -1,4 +1,4 @@
-r"""Reading files 3: the I/O stack under open()
+r"""reading3: the I/O stack under open()
 
 open() does not return "a file". It returns the top of a stack of objects, each doing one job:
 

@@ -46,7 +46,7 @@ class LockFile:
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests
+# Tests. Read them, don't change them.
 
 import pathlib  # noqa: E402
 

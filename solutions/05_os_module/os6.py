@@ -70,7 +70,7 @@ def _owner_is_alive(path):
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests
+# Tests. Read them, don't change them.
 
 import builtins  # noqa: E402
 import contextlib  # noqa: E402

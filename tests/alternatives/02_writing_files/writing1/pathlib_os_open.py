@@ -17,7 +17,7 @@ def claim_name(path, owner):
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests
+# Tests. Read them, don't change them.
 
 import os  # noqa: E402
 import shutil  # noqa: E402

@@ -20,7 +20,7 @@ def write_atomic(path, text):
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests
+# Tests. Read them, don't change them.
 
 import os  # noqa: E402
 import stat  # noqa: E402

@@ -54,7 +54,7 @@ def run_with(cm, body):
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests
+# Tests. Read them, don't change them.
 
 import types  # noqa: E402
 

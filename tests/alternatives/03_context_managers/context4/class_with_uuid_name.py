@@ -59,7 +59,7 @@ class scratch_directory:
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests
+# Tests. Read them, don't change them.
 # (They look around inside the with blocks but assert after them: a context manager that
 # swallows exceptions would otherwise swallow the test's own AssertionError.)
 

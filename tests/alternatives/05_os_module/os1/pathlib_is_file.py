@@ -46,7 +46,7 @@ def incoming_files(directory=None):
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests
+# Tests. Read them, don't change them.
 
 import contextlib  # noqa: E402
 import os  # noqa: E402

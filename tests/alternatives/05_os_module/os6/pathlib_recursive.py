@@ -69,7 +69,7 @@ def acquire_pidfile(path, _retry=True):
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests
+# Tests. Read them, don't change them.
 
 import builtins  # noqa: E402
 import contextlib  # noqa: E402

@@ -33,7 +33,7 @@ def run_child(code, extra_env):
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests
+# Tests. Read them, don't change them.
 
 from unittest import mock  # noqa: E402
 

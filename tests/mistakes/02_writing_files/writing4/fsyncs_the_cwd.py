@@ -24,7 +24,7 @@ def save_checkpoint(path, data):
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests
+# Tests. Read them, don't change them.
 
 import contextlib  # noqa: E402
 import errno  # noqa: E402

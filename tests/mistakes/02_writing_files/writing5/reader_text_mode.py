@@ -79,7 +79,7 @@ def read_records(path):
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests
+# Tests. Read them, don't change them.
 
 import contextlib  # noqa: E402
 import errno  # noqa: E402

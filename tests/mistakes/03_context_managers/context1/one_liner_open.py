@@ -54,7 +54,7 @@ def copy_upper(src, dst):
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests
+# Tests. Read them, don't change them.
 
 import builtins  # noqa: E402
 import contextlib  # noqa: E402

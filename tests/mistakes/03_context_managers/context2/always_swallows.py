@@ -48,7 +48,7 @@ def run_with(cm, body):
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests
+# Tests. Read them, don't change them.
 
 import types  # noqa: E402
 

@@ -65,7 +65,7 @@ def scratch_directory(parent):
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests
+# Tests. Read them, don't change them.
 # (They look around inside the with blocks but assert after them: a context manager that
 # swallows exceptions would otherwise swallow the test's own AssertionError.)
 

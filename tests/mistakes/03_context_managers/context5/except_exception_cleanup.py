@@ -61,7 +61,7 @@ def merge_logs(paths, out_path):
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests
+# Tests. Read them, don't change them.
 
 import builtins  # noqa: E402
 import errno  # noqa: E402

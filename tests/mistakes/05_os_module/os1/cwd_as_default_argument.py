@@ -41,7 +41,7 @@ def incoming_files(directory=os.getcwd()):
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests
+# Tests. Read them, don't change them.
 
 import contextlib  # noqa: E402
 import os  # noqa: E402

@@ -43,7 +43,7 @@ def incoming_files(directory=None):
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests
+# Tests. Read them, don't change them.
 
 import contextlib  # noqa: E402
 import os  # noqa: E402

@@ -40,7 +40,7 @@ def log_prefix():
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests
+# Tests. Read them, don't change them.
 
 import os  # noqa: E402
 import threading  # noqa: E402

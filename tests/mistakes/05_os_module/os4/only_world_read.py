@@ -58,7 +58,7 @@ def tighten(path):
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests
+# Tests. Read them, don't change them.
 
 import os  # noqa: E402
 import stat  # noqa: E402

@@ -52,7 +52,7 @@ def create_secret(path, data):
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests
+# Tests. Read them, don't change them.
 
 import contextlib  # noqa: E402
 import errno  # noqa: E402

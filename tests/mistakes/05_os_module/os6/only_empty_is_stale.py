@@ -67,7 +67,7 @@ def acquire_pidfile(path):
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests
+# Tests. Read them, don't change them.
 
 import builtins  # noqa: E402
 import contextlib  # noqa: E402

@@ -42,7 +42,7 @@ def env_bool(name, default=None):
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests
+# Tests. Read them, don't change them.
 
 from unittest import mock  # noqa: E402
 

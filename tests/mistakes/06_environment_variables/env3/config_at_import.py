@@ -89,7 +89,7 @@ except ConfigError:
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests
+# Tests. Read them, don't change them.
 
 import json  # noqa: E402
 from unittest import mock  # noqa: E402

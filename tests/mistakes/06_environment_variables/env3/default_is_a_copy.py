@@ -81,7 +81,7 @@ def load_config(environ=dict(os.environ)):
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests
+# Tests. Read them, don't change them.
 
 import json  # noqa: E402
 from unittest import mock  # noqa: E402

@@ -56,7 +56,7 @@ def read_secret(name, environ=None):
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests
+# Tests. Read them, don't change them.
 
 import contextlib  # noqa: E402
 import io  # noqa: E402

@@ -35,7 +35,7 @@ def export_users(path, users, columns):
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests
+# Tests. Read them, don't change them.
 
 import builtins  # noqa: E402
 import contextlib  # noqa: E402

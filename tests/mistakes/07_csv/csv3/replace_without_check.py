@@ -36,7 +36,7 @@ def write_for_excel(path, rows, fieldnames):
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests
+# Tests. Read them, don't change them.
 
 import builtins  # noqa: E402
 import contextlib  # noqa: E402

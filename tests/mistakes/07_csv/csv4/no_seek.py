@@ -36,7 +36,7 @@ def convert(src, dst):
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests
+# Tests. Read them, don't change them.
 
 import builtins  # noqa: E402
 import contextlib  # noqa: E402

@@ -41,7 +41,7 @@ def summarize(path):
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests
+# Tests. Read them, don't change them.
 
 from decimal import Decimal  # noqa: E402,F811
 

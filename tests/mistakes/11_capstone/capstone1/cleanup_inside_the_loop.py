@@ -28,7 +28,7 @@ def receive_body(stream, folder, chunk_size=CHUNK_SIZE):
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests
+# Tests. Read them, don't change them.
 
 import errno  # noqa: E402
 import hashlib  # noqa: E402

@@ -26,7 +26,7 @@ def process_body(path, process):
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests
+# Tests. Read them, don't change them.
 
 import errno  # noqa: E402
 import os  # noqa: E402

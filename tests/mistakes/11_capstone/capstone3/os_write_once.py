@@ -53,7 +53,7 @@ def publish(folder, name, result, metadata):
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests
+# Tests. Read them, don't change them.
 
 import contextlib  # noqa: E402
 import errno  # noqa: E402

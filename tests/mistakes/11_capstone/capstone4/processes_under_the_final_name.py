@@ -140,7 +140,7 @@ def handle_upload(stream, filename, content_type, out_dir, process, chunk_size=C
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests
+# Tests. Read them, don't change them.
 
 import contextlib  # noqa: E402
 import errno  # noqa: E402
