@@ -2,13 +2,15 @@
 
 mod atomic;
 mod cli;
-pub mod commands;
+mod commands;
 mod exit;
 mod invocation;
+mod learner_files;
 mod progress;
 mod render;
 mod report;
 mod runner;
+mod start;
 mod timestamp;
 mod watch;
 mod workbook;
@@ -29,7 +31,7 @@ fn main() -> ExitCode {
     raise_open_file_limit();
     let cli = Cli::parse();
     configure_output(cli.global.color);
-    // Watch mode sits above the commands (it uses their helpers); the rest are commands.
+    // Watch mode and the commands both start from `start`; neither uses the other.
     let result = match cli.command {
         None => watch::start(&cli.global, &Default::default()),
         Some(cli::Command::Watch(args)) => watch::start(&cli.global, &args),
@@ -38,7 +40,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
-            let code = commands::exit_code_of(&error);
+            let code = start::exit_code_of(&error);
             eprintln!(
                 "{} {error:#}",
                 colored::Colorize::bold(colored::Colorize::red("error:"))

@@ -61,21 +61,3 @@ impl Pristine {
         Ok(target)
     }
 }
-
-/// The one-line notice for a learner whose tests section is not the shipped one, if so;
-/// `how` is the command prefix to restore them with (None in watch mode: a key does it).
-pub fn tests_notice(workbook: &Workbook, exercise: &Exercise, how: Option<&str>) -> Option<String> {
-    let shipped = embedded::file(&exercise.relative_path())?;
-    if !embedded::is_builtin_workbook(&workbook.root) {
-        return None; // another course or version: its tests are not ours to compare with
-    }
-    let learner = std::fs::read(workbook.exercise_path(exercise)).ok()?;
-    sections::tests_differ(&learner, shipped).then(|| match how {
-        Some(how) => format!(
-            "your tests differ from the shipped ones; graders use the shipped tests (`{how} reset --tests {}` restores only them)",
-            exercise.name
-        ),
-        // One status row in watch mode: short enough for 60 columns.
-        None => "your tests differ from the shipped ones: T restores them".to_string(),
-    })
-}

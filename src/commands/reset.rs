@@ -1,13 +1,11 @@
 //! `iolings reset NAME`: restore the shipped exercise; the learner's version is backed up first.
 
-use std::path::PathBuf;
-
 use anyhow::Context;
 
 use crate::cli::GlobalArgs;
 use crate::exit;
-use crate::progress::STATE_DIR;
-use crate::workbook::{embedded, sections, Exercise, Workbook};
+use crate::learner_files::back_up;
+use crate::workbook::{embedded, sections, Exercise};
 
 pub fn reset(g: &GlobalArgs, name: &str, yes: bool, tests_only: bool) -> anyhow::Result<u8> {
     let (workbook, mut progress) = super::load_with_progress(g)?;
@@ -110,41 +108,4 @@ fn with_shipped_tests_only(
         )
     })?;
     Ok(Some(joined))
-}
-
-/// Save `bytes` as `.iolings/backups/<name>-<UTC time>[-n].py`; never overwrites a backup.
-pub fn back_up(workbook: &Workbook, exercise: &Exercise, bytes: &[u8]) -> anyhow::Result<PathBuf> {
-    let dir = workbook.root.join(STATE_DIR).join("backups");
-    std::fs::create_dir_all(&dir).with_context(|| format!("could not create {}", dir.display()))?;
-    let stamp = crate::timestamp::now();
-    for n in 0.. {
-        let suffix = if n == 0 {
-            String::new()
-        } else {
-            format!("-{n}")
-        };
-        let path = dir.join(format!("{}-{stamp}{suffix}.py", exercise.name));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(mut file) => {
-                use std::io::Write;
-                file.write_all(bytes)
-                    .and_then(|_| file.sync_all())
-                    .with_context(|| format!("could not write the backup {}", path.display()))?;
-                return Ok(path
-                    .strip_prefix(&workbook.root)
-                    .map(|p| p.to_path_buf())
-                    .unwrap_or(path));
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => {
-                return Err(e)
-                    .with_context(|| format!("could not create the backup {}", path.display()))
-            }
-        }
-    }
-    unreachable!("an unbounded range always yields a free name")
 }

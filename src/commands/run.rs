@@ -71,7 +71,7 @@ pub fn run(
     print!("{}", render::verdict::render(&verdict, &file, &display));
     if !pristine_tests {
         if let Some(notice) =
-            super::pristine::tests_notice(&workbook, &exercise, Some(invocation::command()))
+            crate::learner_files::tests_notice(&workbook, &exercise, Some(invocation::command()))
         {
             println!("\n{} {notice}", colored::Colorize::yellow("note:"));
         }

@@ -364,7 +364,7 @@ impl App {
         self.verdict = Some(*verdict);
         self.scroll = 0;
         let exercise = &self.workbook.exercises[self.current];
-        if let Some(notice) = crate::commands::tests_notice(&self.workbook, exercise, None) {
+        if let Some(notice) = crate::learner_files::tests_notice(&self.workbook, exercise, None) {
             self.status = notice;
         }
         if passed && self.progress.first_pending(&self.workbook).is_none() {

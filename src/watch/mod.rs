@@ -12,8 +12,8 @@ use std::sync::mpsc;
 use std::sync::Arc;
 
 use crate::cli::{GlobalArgs, WatchArgs};
-use crate::commands;
 use crate::runner::verdict::Verdict;
+use crate::start;
 
 /// Everything the loop reacts to, from every thread, through one channel.
 pub enum Event {
@@ -36,7 +36,7 @@ pub enum Event {
 
 pub fn start(g: &GlobalArgs, args: &WatchArgs) -> anyhow::Result<u8> {
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
-        return Err(commands::coded(
+        return Err(start::coded(
             2,
             format!(
                 "watch mode needs an interactive terminal. Use `{0} run [NAME]` to run one exercise, or `{0} verify` for all of them.",
@@ -44,8 +44,8 @@ pub fn start(g: &GlobalArgs, args: &WatchArgs) -> anyhow::Result<u8> {
             ),
         ));
     }
-    let (workbook, progress) = commands::load_with_progress(g)?;
-    let runner = commands::runner(g, &workbook)?;
+    let (workbook, progress) = start::load_with_progress(g)?;
+    let runner = start::runner(g, &workbook)?;
     crate::runner::process::install_interrupt_handler();
     let workbook = Arc::new(workbook);
     let (tx, rx) = mpsc::channel();
@@ -55,7 +55,7 @@ pub fn start(g: &GlobalArgs, args: &WatchArgs) -> anyhow::Result<u8> {
         match events::watch(&workbook, args.poll, tx.clone()) {
             Ok(w) => Some(w),
             Err(e) => {
-                return Err(commands::coded(
+                return Err(start::coded(
                     crate::exit::COULD_NOT_RUN,
                     format!(
                         "{e:#}\n  help: on network drives, WSL's /mnt/c or in containers try `{cmd} watch --poll`; \

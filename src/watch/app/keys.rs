@@ -4,7 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::{hash_bytes, App, Confirm, Filter, ListView, View};
-use crate::commands::reset::back_up;
+use crate::learner_files::back_up;
 use crate::render;
 use crate::workbook::{embedded, sections};
 
