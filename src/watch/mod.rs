@@ -81,7 +81,7 @@ pub fn start(g: &GlobalArgs, args: &WatchArgs) -> anyhow::Result<u8> {
     if let Some(notice) = notice {
         app.status = notice;
     } else if watching.is_none() {
-        app.status = "Another iolings is already watching this workbook: progress from both is merged when saved, but each screen shows only its own runs.".into();
+        app.status = "Another iolings is already watching this workbook: progress from both is merged, but each screen shows only its own runs.".into();
     }
     let result = app.run(&rx);
     drop(watcher);

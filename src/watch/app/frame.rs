@@ -10,11 +10,12 @@ use crate::watch::terminal::{cut, visible_len, wrap};
 /// The rows of one frame, `height` of them at most, each fitted to `width`.
 pub fn frame(app: &mut App, width: usize, height: usize) -> Vec<String> {
     let mut rows = header(app, width);
-    let body_height = height.saturating_sub(rows.len() + 2);
+    let status = status_rows(&status(app), width);
+    let body_height = height.saturating_sub(rows.len() + status.len() + 1);
     app.page = body_height;
     let body = body(app, width);
     rows.extend(scrolled(app, body, body_height, width));
-    rows.push(fit(&status(app), width));
+    rows.extend(status);
     rows.push(fit(&footer(app, width), width));
     rows
 }
@@ -351,6 +352,39 @@ fn footer(app: &App, width: usize) -> String {
 }
 
 /// One row, cut to the width.
+/// The status line, wrapped rather than cut: it often says what to do next. Three rows at
+/// most, so the verdict keeps the screen.
+const STATUS_ROWS: usize = 3;
+
+fn status_rows(status: &str, width: usize) -> Vec<String> {
+    let mut rows = wrap(status, width);
+    if rows.len() > STATUS_ROWS {
+        rows.truncate(STATUS_ROWS);
+        let last = &rows[STATUS_ROWS - 1];
+        rows[STATUS_ROWS - 1] = format!("{}…", cut(last, width.saturating_sub(1)));
+    }
+    rows.iter().map(|r| fit(r, width)).collect()
+}
+
 fn fit(line: &str, width: usize) -> String {
     cut(line, width)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_status_is_wrapped_not_cut_and_capped_at_three_rows() {
+        let status =
+            "Another iolings is already watching this workbook: progress from both is merged";
+        let rows = status_rows(status, 40);
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert!(rows.join(" ").contains("is merged"), "{rows:?}");
+        assert_eq!(status_rows("", 40), vec![String::new()]);
+        let rows = status_rows(&"word ".repeat(100), 20);
+        assert_eq!(rows.len(), STATUS_ROWS);
+        assert!(rows[2].ends_with('…'), "{rows:?}");
+        assert!(rows.iter().all(|r| visible_len(r) <= 20), "{rows:?}");
+    }
 }
