@@ -65,7 +65,16 @@ pub fn dispatch(g: &GlobalArgs, command: Command) -> anyhow::Result<u8> {
             name,
             json,
             pristine_tests,
-        } => run::run(&g, name.as_deref(), json, pristine_tests),
+            trace,
+        } => run::run(
+            &g,
+            name.as_deref(),
+            &run::Options {
+                json,
+                pristine_tests,
+                trace,
+            },
+        ),
         Command::Hint { name, all } => hint::hint(&g, name.as_deref(), all),
         Command::List { json } => list::list(&g, json),
         Command::Verify {
@@ -74,6 +83,7 @@ pub fn dispatch(g: &GlobalArgs, command: Command) -> anyhow::Result<u8> {
             pristine_tests,
             output,
             junit_granularity,
+            trace,
         } => verify::verify(
             &g,
             &verify::Options {
@@ -82,6 +92,7 @@ pub fn dispatch(g: &GlobalArgs, command: Command) -> anyhow::Result<u8> {
                 pristine_tests,
                 output,
                 junit_granularity,
+                trace,
             },
         ),
         Command::Report { files, csv } => report::report(&files, csv),
