@@ -86,6 +86,11 @@ _AUDITED = {"shutil.copyfile": "copy", "shutil.copytree": "copytree", "shutil.mo
             "tempfile.mkdtemp": "mkdtemp"}
 
 
+# Standard library functions whose I/O is their own business, not the caller's: tempfile
+# probes its folder with a test file the first time it is used.
+_PRIVATE = {"_get_default_tempdir"}
+
+
 def _text(value):
     if isinstance(value, bytes):
         value = value.decode("utf-8", "surrogateescape")
@@ -98,6 +103,8 @@ class _Counters:
 
     def __init__(self):
         self.fd = None
+        self.taken = 0  # snapshots taken, and the bytes they read: the tracer's own I/O
+        self.taken_bytes = 0
         try:
             fd = os.open("/proc/self/io", os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
             import fcntl
@@ -114,6 +121,8 @@ class _Counters:
             data = os.pread(self.fd, 512, 0)
         except OSError:
             return None
+        self.taken += 1
+        self.taken_bytes += len(data)
         values = {}
         for line in data.split(b"\n"):
             key, _, number = line.partition(b": ")
@@ -186,6 +195,7 @@ class Tracer:
         self._reset()
         self.window = self.counters.snap()
         self.snap = self.window
+        self.own = (self.counters.taken, self.counters.taken_bytes)
         self.active = True
         sys.setprofile(self._profile)
 
@@ -213,7 +223,7 @@ class Tracer:
             if name == exercise:
                 line = frame.f_lineno or 0
                 return line if line < self.tests_line else 0
-            if name in stop:
+            if name in stop or frame.f_code.co_name in _PRIVATE:
                 return 0
             frame = frame.f_back
         return 0
@@ -324,9 +334,6 @@ class Tracer:
         if kind in ("mkstemp", "mkdtemp"):
             path = self._abs(args[0])
             self.temps[path] = (self._show(path), kind)
-            last = self.events[-1] if self.events else None
-            if last is not None and last["op"] == "os.open" and last.get("path") == self._show(path):
-                self.events.pop()  # mkstemp's own os.open: the mkstemp line says it all
             self._add({"op": kind, "path": self._show(path), "line": line})
             return
         event = {"op": kind, "path": self._show(self._abs(args[0])), "line": line}
@@ -546,6 +553,9 @@ class Tracer:
                 self.temps.pop(path, None)
             elif op == "os.open":
                 self.last_os_open = event["path"]
+                last = self.events[-1] if self.events else None
+                if last is not None and last["op"] == "mkstemp" and last["path"] == event["path"]:
+                    return  # mkstemp's own os.open: the mkstemp line says it all
                 flags = audit[2] if len(audit) > 2 and isinstance(audit[2], int) else 0
                 event["mode"] = _flags(flags)
                 if flags & (os.O_WRONLY | os.O_RDWR):
@@ -658,10 +668,14 @@ class Tracer:
         events = self.events
         trace = {"events": events[:EVENT_CAP], "more": max(len(events) - EVENT_CAP, 0),
                  "findings": self.findings[:FINDING_CAP]}
+        taken, taken_bytes = self.counters.taken, self.counters.taken_bytes
         window = _Counters.delta(self.window, self.counters.snap())
         if window is not None:
-            trace["totals"] = {"syscr": window[0], "syscw": window[1], "rchar": window[2],
-                               "wchar": window[3]}
+            # Less the tracer's own preads (the window's first one is already taken off).
+            snaps = taken - self.own[0]
+            trace["totals"] = {
+                "syscr": max(window[0] - snaps, 0), "syscw": window[1],
+                "rchar": max(window[2] - (taken_bytes - self.own[1]), 0), "wchar": window[3]}
         self.files = {}
         return trace
 
