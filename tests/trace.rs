@@ -318,6 +318,18 @@ fn verify_puts_the_trace_in_the_report() {
     );
     let report: Value = serde_json::from_str(&out.stdout)
         .unwrap_or_else(|e| panic!("no JSON report ({e})\n{}", out.both()));
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/report.schema.json"
+    ))
+    .expect("the schema exists");
+    let schema: Value = serde_json::from_str(&text).expect("the schema is JSON");
+    let validator = jsonschema::draft202012::new(&schema).expect("a valid JSON Schema");
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "schema violations:\n{}", errors.join("\n"));
     let exercise = report["exercises"]
         .as_array()
         .unwrap()

@@ -123,14 +123,14 @@ class _Counters:
             return None
         self.taken += 1
         self.taken_bytes += len(data)
-        values = {}
-        for line in data.split(b"\n"):
-            key, _, number = line.partition(b": ")
-            if key in (b"rchar", b"wchar", b"syscr", b"syscw"):
-                values[key] = int(number)
+        # "rchar: N\nwchar: N\nsyscr: N\nsyscw: N\n..." (the order is fixed by the kernel)
+        words = data.split()
+        try:
+            rchar, wchar, syscr, syscw = int(words[1]), int(words[3]), int(words[5]), int(words[7])
+        except (IndexError, ValueError):
+            return None
         # This snapshot's own pread shows up in the next one: one syscr and len(data) rchar.
-        return (values.get(b"syscr", 0), values.get(b"syscw", 0), values.get(b"rchar", 0),
-                values.get(b"wchar", 0), len(data))
+        return (syscr, syscw, rchar, wchar, len(data))
 
     @staticmethod
     def delta(before, after):
@@ -186,6 +186,10 @@ class Tracer:
         self.last_os_open = None
         self.snap = None
         self.window = None
+        # The run of repeated calls in progress (see _profile): [id of the file object or the
+        # os function, frame, method name, calls not yet settled, event, _File, op].
+        self.group = None
+        self.dropped = 0  # events past the cap
         self.written_paths = set()  # shown paths written through os.write
         self.sync_unknown = False  # an fsync whose file could not be told
 
@@ -203,9 +207,10 @@ class Tracer:
         if not self.active:
             return None
         sys.setprofile(None)
-        self.active = False
         self.busy = True
         try:
+            self._settle()
+            self.active = False
             return self._summary()
         except Exception as exc:  # a bug here must never cost the learner their verdict
             return {"events": [], "more": 0, "findings": [],
@@ -235,14 +240,37 @@ class Tracer:
             return
         if event == "c_call":
             owner = getattr(arg, "__self__", None)
+            group = self.group
+            # The fast path: the same call again from the same frame (a loop of f.read(1) or
+            # out.write(line)) is counted, its syscalls settled once when the run of calls ends.
+            if (group is not None and frame is group[1]
+                    and (arg is group[0] or id(owner) == group[0]) and arg.__name__ == group[2]):
+                group[3] += 1
+                return
             if type(owner) in _IO_TYPES:
                 self._guarded(self._io_call, frame, arg, owner)
             elif arg is _OPEN or id(arg) in _OS:
                 self._guarded(self._func_call, frame, arg, None)
+        elif event == "return":
+            if self.group is not None and frame is self.group[1]:
+                self._guarded(self._settle)
         elif self.pending and (event == "c_return" or event == "c_exception"):
             top = self.pending[-1]
             if top[0] is frame:
                 self._guarded(self._returned, frame, event, arg)
+
+    def _settle(self):
+        """End the run of repeated calls: their syscalls since the first one's return."""
+        group, self.group = self.group, None
+        if group is None or not group[3]:
+            return
+        now = self.counters.snap()
+        delta = _Counters.delta(self.snap, now)
+        self.snap = now
+        event, file, op = group[4], group[5], group[6]
+        event["calls"] = event.get("calls", 0) + group[3]
+        if delta is not None:
+            self._account(op, file, event, delta, group[3])
 
     def _guarded(self, method, *args):
         self.busy = True
@@ -271,18 +299,22 @@ class Tracer:
         if op == "fileno":
             self.last_fileno = file
             return
+        self._settle()
         before = self._take_snap(file)
         if op == "close" and not file.closed_seen:
             self._before_close(file)
-        self.pending.append([frame, op, file, before, None])
+        # id(owner), not owner: the tracer must never keep a file object alive (a file the
+        # learner drops is closed, and flushed, at once; tests rely on it).
+        self.pending.append([frame, op, file, before, None, id(owner), name])
 
     def _func_call(self, frame, func, _owner):
         line = self._learner_line(frame)
         if not line:
             return
         op = "open" if func is _OPEN else _OS[id(func)][1]
-        self.pending.append([frame, op, line, None, None])
-        self.pending[-1][3] = self._take_snap(None)
+        self._settle()
+        self.pending.append([frame, op, line, self._take_snap(None), None, func,
+                             func.__name__])
 
     def _take_snap(self, file):
         now = self.counters.snap()
@@ -297,14 +329,18 @@ class Tracer:
         after = self.counters.snap()
         self.snap = after
         delta = _Counters.delta(entry[3], after) or (None, None, None, None)
-        _, op, payload, _, audit = entry
+        _, op, payload, _, audit, key, name = entry
         failed = event == "c_exception"
         if op == "open":
             self._opened(frame, payload, audit, failed)
-        elif isinstance(payload, _File):
-            self._file_event(op, payload, delta, failed)
+            return
+        if isinstance(payload, _File):
+            target = self._file_event(op, payload, delta, failed)
         else:
-            self._os_event(op, payload, audit, delta, failed)
+            target = self._os_event(op, payload, audit, delta, failed)
+        if not failed and target is not None and target["op"] in ("read", "write"):
+            file = payload if isinstance(payload, _File) else None
+            self.group = [key, frame, name, 0, target, file, target["op"]]
 
     # -- the audit hook ---------------------------------------------------------------------------
 
@@ -502,32 +538,41 @@ class Tracer:
         event = {"op": op, "path": file.path}
         if failed:
             event["failed"] = True
-        if op == "read":
-            file.read_calls += 1
+        if op in ("read", "write"):
             event["calls"] = 1
             if syscr is not None:
-                event["syscalls"], event["bytes"] = syscr, rchar
-                file.read_syscalls += syscr
-                file.read_bytes += rchar
-                if rchar >= WHOLE_FILE:
-                    self._finding("whole_file", file.line,
-                                  "one call read %s of %s into memory: read it in chunks or "
-                                  "line by line" % (_size(rchar), file.path))
-        elif op == "write" or (wchar and op in ("flush", "close", "truncate", "seek")):
+                event["syscalls"], event["bytes"] = 0, 0
+                self._account(op, file, event, delta, 1)
+        elif wchar and op in ("flush", "close", "truncate", "seek"):
             file.written = True
             file.synced = False
-            if syscw is not None:
-                file.write_syscalls += syscw
-                file.write_bytes += wchar
-            if op != "write":
-                self._absorb(file, syscw, wchar)
-            else:
-                event["calls"] = 1
-                if syscw is not None:
-                    event["syscalls"], event["bytes"] = syscw, wchar
+            file.write_syscalls += syscw
+            file.write_bytes += wchar
+            self._absorb(file, syscw, wchar)
         if op == "close":
             file.closed_seen = True
-        self._add(event)
+        return self._add(event)
+
+    def _account(self, op, file, event, delta, calls):
+        """Add the syscalls of `calls` read or write calls to their event and file."""
+        syscr, syscw, rchar, wchar = delta
+        syscalls, moved = (syscr, rchar) if op == "read" else (syscw, wchar)
+        event["syscalls"] = event.get("syscalls", 0) + syscalls
+        event["bytes"] = event.get("bytes", 0) + moved
+        if file is None:
+            return
+        if op == "read":
+            file.read_syscalls += syscalls
+            file.read_bytes += moved
+            if moved >= WHOLE_FILE * calls:
+                self._finding("whole_file", file.line,
+                              "one call read %s of %s into memory: read it in chunks or "
+                              "line by line" % (_size(moved // calls), file.path))
+        else:
+            file.written = True
+            file.synced = False
+            file.write_syscalls += syscalls
+            file.write_bytes += moved
 
     def _absorb(self, file, syscw, wchar):
         """The syscalls a flush or close made are those the earlier writes were waiting for."""
@@ -555,7 +600,7 @@ class Tracer:
                 self.last_os_open = event["path"]
                 last = self.events[-1] if self.events else None
                 if last is not None and last["op"] == "mkstemp" and last["path"] == event["path"]:
-                    return  # mkstemp's own os.open: the mkstemp line says it all
+                    return None  # mkstemp's own os.open: the mkstemp line says it all
                 flags = audit[2] if len(audit) > 2 and isinstance(audit[2], int) else 0
                 event["mode"] = _flags(flags)
                 if flags & (os.O_WRONLY | os.O_RDWR):
@@ -574,7 +619,7 @@ class Tracer:
                     if file.path == event["path"]:
                         file.written, file.synced = True, False
                 self.written_paths.add(event["path"])
-        self._add(event)
+        return self._add(event)
 
     def _synced(self, event):
         target = None
@@ -615,6 +660,9 @@ class Tracer:
     # -- the timeline -----------------------------------------------------------------------------
 
     def _add(self, event):
+        """Append `event`, or fold it into the one before when it repeats it; returns the event
+        that holds it. Past the cap events are only counted (memory stays bounded: tests
+        measure the learner's memory with tracemalloc)."""
         last = self.events[-1] if self.events else None
         if (last is not None and last["op"] == event["op"] and last.get("path") == event.get("path")
                 and event["op"] in ("read", "write", "flush", "fsync", "seek", "collected")
@@ -624,8 +672,12 @@ class Tracer:
             for key in ("calls", "syscalls", "bytes"):
                 if key in event:
                     last[key] = last.get(key, 0) + event[key]
-            return
+            return last
+        if len(self.events) >= EVENT_CAP:
+            self.dropped += 1
+            return event
         self.events.append(event)
+        return event
 
     def _finding(self, kind, line, message):
         for finding in self.findings:
@@ -666,7 +718,8 @@ class Tracer:
                               "the temp file %s is still there at the end of the test: remove "
                               "it when the save fails (try/except, or finally)" % shown)
         events = self.events
-        trace = {"events": events[:EVENT_CAP], "more": max(len(events) - EVENT_CAP, 0),
+        trace = {"events": events[:EVENT_CAP],
+                 "more": max(len(events) - EVENT_CAP, 0) + self.dropped,
                  "findings": self.findings[:FINDING_CAP]}
         taken, taken_bytes = self.counters.taken, self.counters.taken_bytes
         window = _Counters.delta(self.window, self.counters.snap())

@@ -91,6 +91,16 @@ impl Runner {
         self.trace.load(Ordering::Relaxed)
     }
 
+    /// The exercise's time limit, stretched for a traced run: the tracer sees every call, which
+    /// can make call-heavy tests several times slower, and tracing must not change a verdict.
+    fn timeout_secs(&self, exercise: &Exercise) -> u64 {
+        if self.tracing() {
+            exercise.timeout_secs.saturating_mul(TRACE_TIME_FACTOR)
+        } else {
+            exercise.timeout_secs
+        }
+    }
+
     /// Trace the runs that start from now on (or stop tracing them).
     pub fn set_tracing(&self, on: bool) {
         self.trace.store(on, Ordering::Relaxed);
@@ -167,8 +177,9 @@ impl Runner {
         if self.tracing() {
             command.env("IOLINGS_TRACE_IO", "1");
         }
-        let guards = self.guards(&sandbox, exercise.timeout_secs)?;
-        let timeout = Duration::from_secs(exercise.timeout_secs);
+        let timeout_secs = self.timeout_secs(exercise);
+        let guards = self.guards(&sandbox, timeout_secs)?;
+        let timeout = Duration::from_secs(timeout_secs);
         let outcome = process::run(command, token.as_bytes(), guards, timeout, cancel)?;
         if outcome.cancelled {
             return Ok(None);
@@ -185,7 +196,7 @@ impl Runner {
         } else {
             Vec::new()
         };
-        let mut verdict = classify(&exercise.name, exercise.timeout_secs, outcome, report);
+        let mut verdict = classify(&exercise.name, timeout_secs, outcome, report);
         if let Outcome::TimedOut { stuck_at: at, .. } = &mut verdict.outcome {
             *at = stuck_at;
         }
@@ -196,6 +207,8 @@ impl Runner {
 /// `IOLINGS_TRACE_IO=1` traces every run (so `dev check` can show that tracing never changes a
 /// verdict); `run --trace` and watch mode's trace key turn it on for themselves.
 pub const TRACE_ENV: &str = "IOLINGS_TRACE_IO";
+/// How much longer a traced run may take (wall clock and CPU) than the exercise's limit.
+const TRACE_TIME_FACTOR: u64 = 5;
 
 fn trace_by_env() -> bool {
     std::env::var(TRACE_ENV).is_ok_and(|v| v == "1")
