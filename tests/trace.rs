@@ -329,7 +329,11 @@ fn verify_puts_the_trace_in_the_report() {
         .iter_errors(&report)
         .map(|e| format!("{e} at {}", e.instance_path()))
         .collect();
-    assert!(errors.is_empty(), "schema violations:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "schema violations:\n{}",
+        errors.join("\n")
+    );
     let exercise = report["exercises"]
         .as_array()
         .unwrap()

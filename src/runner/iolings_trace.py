@@ -170,6 +170,7 @@ class Tracer:
         self.tmp = os.environ.get("TMPDIR", "")
         self.counters = _Counters()
         self.calls = _call_sites(exercise)
+        self._profile_function = self._make_profile()
         self.active = False
         self.busy = False
         self._reset()
@@ -201,7 +202,7 @@ class Tracer:
         self.snap = self.window
         self.own = (self.counters.taken, self.counters.taken_bytes)
         self.active = True
-        sys.setprofile(self._profile)
+        sys.setprofile(self._profile_function)
 
     def end(self):
         if not self.active:
@@ -235,29 +236,45 @@ class Tracer:
 
     # -- the profiler -----------------------------------------------------------------------------
 
-    def _profile(self, frame, event, arg):
-        if self.busy:
-            return
-        if event == "c_call":
-            owner = getattr(arg, "__self__", None)
-            group = self.group
-            # The fast path: the same call again from the same frame (a loop of f.read(1) or
-            # out.write(line)) is counted, its syscalls settled once when the run of calls ends.
-            if (group is not None and frame is group[1]
-                    and (arg is group[0] or id(owner) == group[0]) and arg.__name__ == group[2]):
-                group[3] += 1
-                return
-            if type(owner) in _IO_TYPES:
-                self._guarded(self._io_call, frame, arg, owner)
-            elif arg is _OPEN or id(arg) in _OS:
-                self._guarded(self._func_call, frame, arg, None)
-        elif event == "return":
-            if self.group is not None and frame is self.group[1]:
-                self._guarded(self._settle)
-        elif self.pending and (event == "c_return" or event == "c_exception"):
-            top = self.pending[-1]
-            if top[0] is frame:
-                self._guarded(self._returned, frame, event, arg)
+    def _make_profile(self):
+        """The profile callback: called for every call and return in the program, so it is a
+        closure over locals, and everything not a file call leaves after a test or two."""
+        tracer, io_types, open_, os_ids, guarded = self, _IO_TYPES, _OPEN, _OS, self._guarded
+
+        def profile(frame, event, arg):
+            if event == "c_call":
+                if tracer.busy:
+                    return
+                owner = getattr(arg, "__self__", None)
+                group = tracer.group
+                # The fast path: the same call again from the same frame (a loop of f.read(1)
+                # or out.write(line)) is counted; its syscalls are settled when the run ends.
+                if (group is not None and frame is group[1]
+                        and (arg is group[0] or id(owner) == group[0])
+                        and arg.__name__ == group[2]):
+                    group[3] += 1
+                elif type(owner) in io_types:
+                    guarded(tracer._io_call, frame, arg, owner)
+                elif arg is open_ or id(arg) in os_ids:
+                    guarded(tracer._func_call, frame, arg, None)
+            elif event == "return":
+                group = tracer.group
+                if group is not None and frame is group[1] and not tracer.busy:
+                    guarded(tracer._settle)
+            elif event != "call" and tracer.pending and not tracer.busy:
+                if tracer.pending[-1][0] is frame:  # c_return or c_exception of a traced call
+                    guarded(tracer._returned, frame, event, arg)
+
+        return profile
+
+    def _guarded(self, method, *args):
+        self.busy = True
+        try:
+            method(*args)
+        except Exception:
+            pass  # the trace loses an event; the learner's code never sees the tracer
+        finally:
+            self.busy = False
 
     def _settle(self):
         """End the run of repeated calls: their syscalls since the first one's return."""
@@ -271,15 +288,6 @@ class Tracer:
         event["calls"] = event.get("calls", 0) + group[3]
         if delta is not None:
             self._account(op, file, event, delta, group[3])
-
-    def _guarded(self, method, *args):
-        self.busy = True
-        try:
-            method(*args)
-        except Exception:
-            pass  # the trace loses an event; the learner's code never sees the tracer
-        finally:
-            self.busy = False
 
     def _io_call(self, frame, method, owner):
         name = getattr(method, "__name__", "")
@@ -581,6 +589,8 @@ class Tracer:
                 event["syscalls"] = event.get("syscalls", 0) + (syscw or 0)
                 event["bytes"] = event.get("bytes", 0) + (wchar or 0)
                 return
+        if len(self.events) >= EVENT_CAP:
+            return  # its write was past the cap too, and counted there
         self._add({"op": "write", "path": file.path, "calls": 0, "syscalls": syscw or 0,
                    "bytes": wchar or 0})
 

@@ -249,8 +249,9 @@ fn trace_body(app: &App) -> String {
         }
         None => "Tracing: running the exercise with its I/O traced…\n".to_string(),
     };
-    let tail = "Saves are traced while this view is open. t or Esc to go back.";
-    format!("{body}\n{}", tail.dimmed())
+    // On top: the timeline can be longer than the screen.
+    let note = "Saves are traced while this view is open. t or Esc to go back.";
+    format!("{}\n\n{body}", note.dimmed())
 }
 
 fn help() -> String {
