@@ -4,6 +4,9 @@
 2. `iolings verify` on every exercise, parallel vs one at a time.
 3. Watch mode: save -> verdict on screen, for a passing and a failing lesson-01 exercise,
    with the breakdown (quiet period, run, render), and the watcher's peak memory.
+4. The I/O trace: `run --trace` and save -> trace view against the untraced figures, and the
+   untraced run against a baseline binary (IOLINGS_BASELINE=path/to/other/iolings), so a
+   change can show that ordinary runs did not get slower.
 
 Usage: python3 bench/bench.py [path/to/iolings]   (default: target/release/iolings)
 """
@@ -24,6 +27,7 @@ BIN = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "
 EXERCISE = "reading1"
 LESSON = "01_reading_files"
 REPEAT = 31
+BASELINE = os.environ.get("IOLINGS_BASELINE")
 
 BARE_RUNNER = """
 import os, sys, types
@@ -114,6 +118,36 @@ def bench_run(wb):
     print(f"  iolings run, protections off     {u:7.1f} ms   protections add {o - u:+.1f} ms (target < 5 ms)")
 
 
+def has_trace():
+    out = subprocess.run([BIN, "run", "--help"], capture_output=True, text=True)
+    return "--trace" in out.stdout
+
+
+def bench_trace_run(wb):
+    """The solved exercise untraced, traced, and (untraced) with the baseline binary,
+    interleaved so that the machine's load changes all of them alike."""
+    shutil.copy(os.path.join(wb, "solutions", LESSON, EXERCISE + ".py"), os.path.join(wb, "exercises", LESSON, EXERCISE + ".py"))
+    plain, traced, base = [], [], []
+    subprocess.run([BIN, "--workbook", wb, "run", EXERCISE, "--trace"], stdout=subprocess.DEVNULL)
+    if BASELINE:
+        subprocess.run([BASELINE, "--workbook", wb, "run", EXERCISE], stdout=subprocess.DEVNULL)
+    for _ in range(REPEAT):
+        plain.append(timed([BIN, "--workbook", wb, "run", EXERCISE])[0])
+        t, code = timed([BIN, "--workbook", wb, "run", EXERCISE, "--trace"])
+        assert code == 0, "tracing must not change the verdict"
+        traced.append(t)
+        if BASELINE:
+            base.append(timed([BASELINE, "--workbook", wb, "run", EXERCISE])[0])
+    p, t = median_ms(plain), median_ms(traced)
+    print(f"run {EXERCISE} (solved) with the I/O trace, median of {REPEAT}:")
+    print(f"  iolings run                      {p:7.1f} ms")
+    print(f"  iolings run --trace              {t:7.1f} ms   ratio {t / p:.2f}x")
+    if base:
+        b = median_ms(base)
+        print(f"  baseline run ({os.path.basename(os.path.dirname(os.path.dirname(os.path.dirname(BASELINE))))})"
+              f" {b:7.1f} ms   this/baseline {p / b:.3f}x")
+
+
 def bench_verify(wb):
     n = len([l for l in open(os.path.join(wb, "info.toml"), encoding="utf-8") if l.strip() == "[[exercises]]"])
     serial, parallel = [], []
@@ -153,6 +187,51 @@ def trace_since(path, since_us):
     return rows
 
 
+def wait_drawn(trace, since_us, timeout):
+    """Wait until the watch log shows a run finished and drawn after `since_us`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        rows = trace_since(trace, since_us)
+        done = [t for t, w in rows if w.startswith("run finished")]
+        if done and any(w == "drawn" and t >= done[0] for t, w in rows):
+            return
+        time.sleep(0.005)
+    raise TimeoutError("no verdict drawn")
+
+
+def watch_traced(fd, trace, ex, solved, shipped):
+    """Save -> trace view redrawn, with the trace view open (t): every run is traced."""
+    os.write(fd, b"t")
+    time.sleep(1.0)
+    samples = []
+    for i in range(2 * 10 + 2):
+        time.sleep(0.25)
+        start = time.time()
+        with open(ex, "wb") as f:
+            f.write(solved if i % 2 == 0 else shipped)
+        wait_drawn(trace, int(start * 1e6), 10)
+        seen = time.time()
+        if i >= 2:
+            samples.append(seen - start)
+    os.write(fd, b"t")
+    time.sleep(0.3)
+    return samples
+
+
+def watch_plain(fd, trace, ex, solved, shipped):
+    """The same measure as watch_traced with the trace view closed."""
+    samples = []
+    for i in range(2 * 10 + 2):
+        time.sleep(0.25)
+        start = time.time()
+        with open(ex, "wb") as f:
+            f.write(solved if i % 2 == 0 else shipped)
+        wait_drawn(trace, int(start * 1e6), 10)
+        if i >= 2:
+            samples.append(time.time() - start)
+    return samples
+
+
 def bench_watch(wb):
     trace = os.path.join(wb, "trace.log")
     ex = os.path.join(wb, "exercises", LESSON, EXERCISE + ".py")
@@ -186,6 +265,10 @@ def bench_watch(wb):
             if i >= 2:  # the first two warm up
                 results[kind].append((start, seen))
         hwm = open(f"/proc/{pid}/status", encoding="utf-8").read().split("VmHWM:")[1].split()[0]
+        traced = plain = None
+        if has_trace():
+            plain = watch_plain(fd, trace, ex, solved, shipped)
+            traced = watch_traced(fd, trace, ex, solved, shipped)
         os.write(fd, b"q")
         time.sleep(0.3)
     finally:
@@ -214,6 +297,10 @@ def bench_watch(wb):
               f"{median_ms(parts['setup']):4.1f} ms | spawn + python + tests {median_ms(parts['python']):5.1f} ms"
               f" | render {median_ms(parts['render']):4.1f} ms")
     print(f"  watcher peak memory (VmHWM): {int(hwm) / 1024:.1f} MiB (target <= 15 MiB)")
+    if traced:
+        p, t = median_ms(plain), median_ms(traced)
+        print("watch mode, save -> redrawn, trace view closed vs open (median of 20 saves each):")
+        print(f"  closed {p:6.1f} ms   open (traced) {t:6.1f} ms   ratio {t / p:.2f}x")
 
 
 def bench_mutate(wb):
@@ -240,6 +327,8 @@ def main():
     wb = fresh_workbook()
     try:
         bench_run(wb)
+        if has_trace():
+            bench_trace_run(wb)
         bench_verify(fresh_workbook_keep(wb))
         bench_watch(wb)
         bench_mutate(wb)

@@ -114,7 +114,7 @@ pub enum Command {
     /// Watch the exercises and rerun the current one on every save (the default)
     Watch(WatchArgs),
     /// Run one exercise (the current one when NAME is omitted)
-    #[command(after_help = "Example:\n  iolings run reading1")]
+    #[command(after_help = "Examples:\n  iolings run reading1\n  iolings run writing2 --trace")]
     Run {
         /// Exercise name, as shown by `iolings list`
         name: Option<String>,
@@ -124,6 +124,9 @@ pub enum Command {
         /// Run your code against the tests as shipped, not the tests in your file
         #[arg(long)]
         pristine_tests: bool,
+        /// Show, per test, what your code did to files: opens, reads, writes, syscalls, renames
+        #[arg(long)]
+        trace: bool,
     },
     /// Show the next hint (each call reveals one more)
     #[command(after_help = "Examples:\n  iolings hint\n  iolings hint reading2 --all")]
@@ -160,6 +163,9 @@ pub enum Command {
         /// With --format junit: a test case per exercise (default) or per test
         #[arg(long, value_enum, value_name = "LEVEL")]
         junit_granularity: Option<JunitGranularity>,
+        /// Trace each test's file I/O into the JSON report (slower; verdicts are the same)
+        #[arg(long)]
+        trace: bool,
     },
     /// Combine learners' JSON reports into a gradebook
     #[command(

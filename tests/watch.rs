@@ -714,3 +714,16 @@ fn edited_tests_are_noticed_and_t_restores_only_them() {
         "the shipped tests are back"
     );
 }
+
+#[test]
+fn t_opens_the_io_trace_traces_saves_while_open_and_closes_again() {
+    let mut w = Watch::seeded();
+    w.send("t");
+    // The verdict on screen was not traced: the exercise runs again, traced.
+    w.expect("Saves are traced while this view is open.");
+    w.expect("I/O of your code, per test");
+    write_in_place(&w.path(READING1), &solution_of(READING1));
+    w.expect(Regex(r"open +poem\.txt"));
+    w.send("t");
+    w.expect("reading1 passed");
+}

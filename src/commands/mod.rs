@@ -35,7 +35,16 @@ pub fn dispatch(g: &GlobalArgs, command: Command) -> anyhow::Result<u8> {
             name,
             json,
             pristine_tests,
-        } => run::run(&g, name.as_deref(), json, pristine_tests),
+            trace,
+        } => run::run(
+            &g,
+            name.as_deref(),
+            &run::Options {
+                json,
+                pristine_tests,
+                trace,
+            },
+        ),
         Command::Hint { name, all } => hint::hint(&g, name.as_deref(), all),
         Command::List { json } => list::list(&g, json),
         Command::Verify {
@@ -44,6 +53,7 @@ pub fn dispatch(g: &GlobalArgs, command: Command) -> anyhow::Result<u8> {
             pristine_tests,
             output,
             junit_granularity,
+            trace,
         } => verify::verify(
             &g,
             &verify::Options {
@@ -52,6 +62,7 @@ pub fn dispatch(g: &GlobalArgs, command: Command) -> anyhow::Result<u8> {
                 pristine_tests,
                 output,
                 junit_granularity,
+                trace,
             },
         ),
         Command::Report { files, csv } => report::report(&files, csv),

@@ -7,15 +7,25 @@ use crate::render;
 use crate::runner::process::{self, Cancel};
 use crate::runner::verdict::Outcome;
 
-pub fn run(
-    g: &GlobalArgs,
-    name: Option<&str>,
-    json: bool,
-    pristine_tests: bool,
-) -> anyhow::Result<u8> {
+pub struct Options {
+    pub json: bool,
+    pub pristine_tests: bool,
+    /// Trace each test's file I/O and show it under the verdict (or in the JSON).
+    pub trace: bool,
+}
+
+pub fn run(g: &GlobalArgs, name: Option<&str>, opts: &Options) -> anyhow::Result<u8> {
+    let Options {
+        json,
+        pristine_tests,
+        trace,
+    } = *opts;
     let (workbook, mut progress) = super::load_with_progress(g)?;
     let exercise = super::pick(&workbook, &progress, name)?.clone();
     let runner = super::runner(g, &workbook)?;
+    if trace {
+        runner.set_tracing(true);
+    }
     process::install_interrupt_handler();
     let file = workbook.exercise_path(&exercise);
     if !file.is_file() {
@@ -69,6 +79,9 @@ pub fn run(
     }
     let display = workbook.shown(exercise.relative_path());
     print!("{}", render::verdict::render(&verdict, &file, &display));
+    if trace {
+        print!("\n{}", render::trace::render(&verdict.tests));
+    }
     if !pristine_tests {
         if let Some(notice) =
             crate::learner_files::tests_notice(&workbook, &exercise, Some(invocation::command()))

@@ -27,6 +27,7 @@ pub struct Options {
     pub pristine_tests: bool,
     pub output: Option<PathBuf>,
     pub junit_granularity: Option<JunitGranularity>,
+    pub trace: bool,
 }
 
 pub fn verify(g: &GlobalArgs, opts: &Options) -> anyhow::Result<u8> {
@@ -45,6 +46,9 @@ pub fn verify(g: &GlobalArgs, opts: &Options) -> anyhow::Result<u8> {
         .as_ref()
         .map_or_else(|| g.workbook_root(), |(w, _)| w.root.clone());
     let runner = super::runner_at(g, &root)?;
+    if opts.trace {
+        runner.set_tracing(true);
+    }
     process::install_interrupt_handler();
     let started = (SystemTime::now(), Instant::now());
     // Graders run the learner's code against the shipped info.toml, fixtures and tests.

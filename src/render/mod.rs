@@ -5,6 +5,7 @@ pub mod diff;
 pub mod escape;
 pub mod markdown;
 pub mod solution;
+pub mod trace;
 pub mod verdict;
 
 use std::path::Path;

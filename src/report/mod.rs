@@ -13,6 +13,7 @@ use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
+use crate::runner::trace::Trace;
 use crate::runner::verdict::{Outcome, TestStatus, Verdict};
 use crate::workbook::{Exercise, Workbook};
 
@@ -141,6 +142,9 @@ pub struct TestReport {
     pub message: Option<String>,
     /// The failure as the learner sees it, with the diff, as plain text.
     pub details: Option<String>,
+    /// The file I/O of the learner's code in this test (`verify --trace` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<Trace>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -244,6 +248,7 @@ fn exercise(e: &Exercise, verdict: Option<&Verdict>, learner_root: &Path) -> Exe
             duration_ms: t.duration_ms,
             message: text::test_message(t),
             details: text::test_details(t, &display),
+            trace: t.trace.clone(),
         })
         .collect();
     let failure = (kind != Kind::Passed).then(|| {

@@ -19,7 +19,7 @@ forks and forgets to exit) never reports. Records, in order:
     {"event": "exit", "code", "during", "traceback"}   (SystemExit at import or in a test)
     {"event": "test_start", "name"}
     {"event": "test", "name", "line", "outcome", "duration_ms", "type", "message",
-     "assertion", "traceback", "stdout", "stderr", "skip_origin", "subtests"}
+     "assertion", "traceback", "stdout", "stderr", "skip_origin", "subtests", "trace"}
     {"event": "done", "total": N, "passed": N}
 
 ``outcome`` is one of ``passed``, ``failed`` (an assertion), ``error`` (another exception),
@@ -32,7 +32,10 @@ runner decides which skips count), ``xfailed`` (an expected failure happened) an
 ``explain`` holds pytest-style "where" lines). ``subtests`` lists the failing
 ``self.subTest(...)`` / ``subtests.test(...)`` blocks of a test, each ``{"name": "(n=3)",
 "outcome", "type", "message", "assertion", "traceback"}``; the record's own fields then
-repeat the first of them.
+repeat the first of them. ``trace`` is there only when the runner asks for it
+(``IOLINGS_TRACE_IO=1``, ``run --trace``): the file I/O of the learner's code during the test,
+``{"events": [...], "more": N, "findings": [...], "totals": {...}}``, made by iolings_trace.py
+(its docstring says how; at most 60 events, the rest counted in ``more``).
 
 Tests are collected the way pytest does (module-level ``test*`` functions, ``Test*`` classes
 without ``__init__``, ``unittest.TestCase`` subclasses; inherited test methods; marks,
@@ -1778,7 +1781,9 @@ def _run_test(run, index, path):
         if first_in_class:
             _class_setup(run, item)
             run.bases.append(_snapshot())
+        _trace_begin()
         _run_body(run, item, record)
+        _trace_end(record)
         _restore(run.bases[-1])
         teardown_error = None
         if last_in_class:
@@ -1804,6 +1809,7 @@ def _run_test(run, index, path):
         if run.bases:
             _restore(run.bases[-1])
     finally:
+        _trace_end(record)
         sys.stdout, sys.stderr = saved
         if log_handler is not None:
             sys.modules["logging"].getLogger().removeHandler(log_handler)
@@ -2161,6 +2167,8 @@ def _plain_report():
                     if record.get(stream):
                         print("    [%s] %s" % (stream, record[stream].rstrip()),
                               file=sys.__stderr__)
+            if record.get("trace"):
+                print("    trace: %s" % _json(record["trace"]), file=sys.__stderr__)
         elif event not in ("start", "test_start"):
             print(_json(record), file=sys.__stderr__)
 
@@ -2180,6 +2188,31 @@ def _dump_on_timeout():
 # Set by `dev mutate` only: stop at the first failing test. It can end a run sooner, never
 # turn one into a pass (a pass still needs every test to report and pass).
 _FAIL_FAST = os.environ.pop("IOLINGS_FAIL_FAST", None) == "1"
+
+# Set by `run --trace`: each test record gets the file I/O of the learner's code (see
+# iolings_trace.py, imported only then; an ordinary run pays nothing but these checks).
+_TRACE = os.environ.pop("IOLINGS_TRACE_IO", None) == "1"
+_TRACER = []
+
+
+def _start_tracer(path):
+    if _TRACE:
+        import iolings_trace
+
+        own = [os.path.abspath(__file__), os.path.join(_HERE, "iolings_pytest.py")]
+        _TRACER.append(iolings_trace.Tracer(path, _TESTS_LINE[0], own))
+
+
+def _trace_begin():
+    if _TRACER:
+        _TRACER[0].begin()
+
+
+def _trace_end(record):
+    if _TRACER:
+        trace = _TRACER[0].end()
+        if trace is not None:
+            record["trace"] = trace
 
 
 def main(argv):
@@ -2207,6 +2240,7 @@ def main(argv):
         _finish(1)
     run = _Run(module, items)
     run.bases.append(_snapshot())
+    _start_tracer(path)
     ok = ran = 0
     for index in range(_len(items)):
         ok += _run_test(run, index, path)

@@ -13,6 +13,8 @@ pub const HARNESS: &str = include_str!("harness.py");
 pub const TESTKIT: &str = include_str!("iolings_testkit.py");
 /// pytest's everyday API, imported as `pytest` when the real one is not importable.
 pub const PYTEST: &str = include_str!("iolings_pytest.py");
+/// The I/O tracer, imported by the harness only for traced runs (`run --trace`).
+pub const TRACER: &str = include_str!("iolings_trace.py");
 /// The script the interpreter runs; it imports the (precompiled) harness module.
 const ENTRY: &str = "import sys\nimport iolings_harness\niolings_harness.main(sys.argv)\n";
 pub const ENTRY_FILE: &str = "harness.py";
@@ -21,7 +23,8 @@ pub const ENTRY_FILE: &str = "harness.py";
 pub fn write_sources(dir: &Path) -> std::io::Result<()> {
     std::fs::write(dir.join(ENTRY_FILE), HARNESS)?;
     std::fs::write(dir.join("iolings_testkit.py"), TESTKIT)?;
-    std::fs::write(dir.join("iolings_pytest.py"), PYTEST)
+    std::fs::write(dir.join("iolings_pytest.py"), PYTEST)?;
+    std::fs::write(dir.join("iolings_trace.py"), TRACER)
 }
 
 /// A folder under `cache_root` with the harness precompiled by `python`; made once per
@@ -43,6 +46,7 @@ pub fn prepare_cache(python: &Python, cache_root: &Path) -> anyhow::Result<PathB
     std::fs::write(path.join("iolings_harness.py"), HARNESS)?;
     std::fs::write(path.join("iolings_testkit.py"), TESTKIT)?;
     std::fs::write(path.join("iolings_pytest.py"), PYTEST)?;
+    std::fs::write(path.join("iolings_trace.py"), TRACER)?;
     let status = Command::new(&python.executable)
         .args([
             "-S",
@@ -51,6 +55,7 @@ pub fn prepare_cache(python: &Python, cache_root: &Path) -> anyhow::Result<PathB
             "iolings_harness.py",
             "iolings_testkit.py",
             "iolings_pytest.py",
+            "iolings_trace.py",
         ])
         .current_dir(path)
         .stdin(Stdio::null())
@@ -89,6 +94,7 @@ fn fingerprint(python: &Python) -> u64 {
     HARNESS.hash(&mut h);
     TESTKIT.hash(&mut h);
     PYTEST.hash(&mut h);
+    TRACER.hash(&mut h);
     python.executable.hash(&mut h);
     python.version.hash(&mut h);
     h.finish()

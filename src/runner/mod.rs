@@ -8,12 +8,14 @@ pub mod process;
 pub mod protocol;
 pub mod python;
 pub mod sandbox;
+pub mod trace;
 pub mod verdict;
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 use std::path::Path;
 use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -66,6 +68,10 @@ pub struct Runner {
     /// Stop each run at its first failing test (for measuring tests, where only "killed or
     /// not" matters); learners and graders always get every test.
     pub fail_fast: bool,
+    /// Report each test's file I/O (`run --trace`, watch mode's trace view); off for
+    /// ordinary runs, which then never load the tracer. Atomic: watch mode shares the runner
+    /// with its worker threads and turns tracing on and off while they run.
+    pub trace: AtomicBool,
 }
 
 impl Runner {
@@ -77,7 +83,27 @@ impl Runner {
             protections: Protections::detect(),
             harness_cache,
             fail_fast: false,
+            trace: AtomicBool::new(trace_by_env()),
         }
+    }
+
+    pub fn tracing(&self) -> bool {
+        self.trace.load(Ordering::Relaxed)
+    }
+
+    /// The exercise's time limit, stretched for a traced run: the tracer sees every call, which
+    /// can make call-heavy tests several times slower, and tracing must not change a verdict.
+    fn timeout_secs(&self, exercise: &Exercise) -> u64 {
+        if self.tracing() {
+            exercise.timeout_secs.saturating_mul(TRACE_TIME_FACTOR)
+        } else {
+            exercise.timeout_secs
+        }
+    }
+
+    /// Trace the runs that start from now on (or stop tracing them).
+    pub fn set_tracing(&self, on: bool) {
+        self.trace.store(on, Ordering::Relaxed);
     }
 
     /// The protections this machine allows, for a run in `sandbox`.
@@ -148,8 +174,12 @@ impl Runner {
         if self.fail_fast {
             command.env("IOLINGS_FAIL_FAST", "1");
         }
-        let guards = self.guards(&sandbox, exercise.timeout_secs)?;
-        let timeout = Duration::from_secs(exercise.timeout_secs);
+        if self.tracing() {
+            command.env("IOLINGS_TRACE_IO", "1");
+        }
+        let timeout_secs = self.timeout_secs(exercise);
+        let guards = self.guards(&sandbox, timeout_secs)?;
+        let timeout = Duration::from_secs(timeout_secs);
         let outcome = process::run(command, token.as_bytes(), guards, timeout, cancel)?;
         if outcome.cancelled {
             return Ok(None);
@@ -166,12 +196,22 @@ impl Runner {
         } else {
             Vec::new()
         };
-        let mut verdict = classify(&exercise.name, exercise.timeout_secs, outcome, report);
+        let mut verdict = classify(&exercise.name, timeout_secs, outcome, report);
         if let Outcome::TimedOut { stuck_at: at, .. } = &mut verdict.outcome {
             *at = stuck_at;
         }
         Ok(Some(verdict.with_replaced(&sandbox.names())))
     }
+}
+
+/// `IOLINGS_TRACE_IO=1` traces every run (so `dev check` can show that tracing never changes a
+/// verdict); `run --trace` and watch mode's trace key turn it on for themselves.
+pub const TRACE_ENV: &str = "IOLINGS_TRACE_IO";
+/// How much longer a traced run may take (wall clock and CPU) than the exercise's limit.
+const TRACE_TIME_FACTOR: u64 = 5;
+
+fn trace_by_env() -> bool {
+    std::env::var(TRACE_ENV).is_ok_and(|v| v == "1")
 }
 
 fn run_token() -> String {

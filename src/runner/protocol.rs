@@ -6,6 +6,7 @@
 
 use serde::Deserialize;
 
+use super::trace::Trace;
 use super::verdict::{Assertion, CompileError, Exception, Frame, SubTest, TestResult, TestStatus};
 
 /// A record with the fields every record carries.
@@ -74,6 +75,9 @@ pub struct TestRecord {
     skip_origin: Option<SkipOrigin>,
     #[serde(default)]
     subtests: Vec<SubTestRecord>,
+    /// Kept raw here: a trace that does not parse must not cost the test its result.
+    #[serde(default)]
+    trace: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -136,6 +140,7 @@ impl From<TestRecord> for TestResult {
                     assertion: s.assertion,
                 })
                 .collect(),
+            trace: r.trace.map(Trace::from_record),
         }
     }
 }

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use super::trace::Trace;
+
 /// What happened to one run of one exercise. Exactly one outcome, plus whatever was observed.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Verdict {
@@ -186,6 +188,9 @@ pub struct TestResult {
     /// exception and assertion repeat the first of them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subtests: Vec<SubTest>,
+    /// The file I/O of the learner's code during the test, when the run was traced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<Trace>,
 }
 
 /// One failing `with self.subTest(year=1900):` (or pytest's `subtests.test(...)`) block.

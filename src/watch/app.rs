@@ -31,6 +31,8 @@ pub enum View {
     Help,
     Solution(String),
     Summary(String),
+    /// The current verdict's I/O trace; while it is open, runs are traced.
+    Trace,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -263,6 +265,8 @@ impl App {
         let generation = self.generation;
         let cancel = Cancel::default();
         self.trace_line("run started");
+        // Runs are traced while the trace view is open, and only then.
+        self.runner.set_tracing(matches!(self.view, View::Trace));
         let handle = self.spawn_run(index, generation, hash, &cancel);
         let run = Run {
             generation,

@@ -99,6 +99,7 @@ fn body(app: &App, width: usize) -> String {
         View::Help => help(),
         View::Solution(text) => format!("{}\n\n{}", text, "Esc to go back".dimmed()),
         View::Summary(text) => format!("{}\n{}", text, "Esc to go back".dimmed()),
+        View::Trace => trace_body(app),
     }
 }
 
@@ -196,6 +197,24 @@ fn list_body(app: &App, width: usize) -> String {
     out
 }
 
+/// The trace view: the current verdict's I/O per test, or what it is waiting for.
+fn trace_body(app: &App) -> String {
+    let traced = app
+        .verdict
+        .as_ref()
+        .filter(|v| v.tests.iter().any(|t| t.trace.is_some()));
+    let body = match traced {
+        Some(verdict) => render::trace::render(&verdict.tests),
+        None if app.verdict.as_ref().is_some_and(|v| v.tests.is_empty()) => {
+            render::trace::render(&[])
+        }
+        None => "Tracing: running the exercise with its I/O traced…\n".to_string(),
+    };
+    // On top: the timeline can be longer than the screen.
+    let note = "Saves are traced while this view is open. t or Esc to go back.";
+    format!("{}\n\n{body}", note.dimmed())
+}
+
 fn help() -> String {
     [
         "Keys (no Enter needed)".bold().to_string(),
@@ -208,6 +227,7 @@ fn help() -> String {
             .into(),
         "  T   restore only its tests section as shipped; your code is kept".into(),
         "  s   show the solution (once this one passes)".into(),
+        "  t   trace: what your code did to files, per test (t again to close)".into(),
         "  c   check every exercise in the background".into(),
         "  i   the lesson's introduction".into(),
         "  ↑↓ j k, PgUp PgDn, g G   scroll (a line, a page, to the top or the end)".into(),
@@ -323,6 +343,7 @@ fn footer(app: &App, width: usize) -> String {
         View::Help | View::Solution(_) | View::Summary(_) => {
             &[("Esc/q", "back"), ("↑↓ PgDn", "scroll")]
         }
+        View::Trace => &[("t/Esc", "back"), ("↑↓ PgDn", "scroll")],
         View::Exercise => &[
             ("h", "hint"),
             ("n", "next"),
@@ -330,6 +351,7 @@ fn footer(app: &App, width: usize) -> String {
             ("l", "list"),
             ("x", "reset"),
             ("s", "solution"),
+            ("t", "trace"),
             ("c", "check all"),
             ("i", "intro"),
             ("?", "help"),

@@ -50,14 +50,18 @@ impl App {
                 return;
             }
             (
-                View::Help | View::Solution(_) | View::Summary(_),
+                View::Help | View::Solution(_) | View::Summary(_) | View::Trace,
                 KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q'),
-            ) => {
+            )
+            | (View::Trace, KeyCode::Char('t')) => {
                 self.show_exercise();
                 return;
             }
             // Over an overlay the other keys only scroll it.
-            (View::Intro(_) | View::Help | View::Solution(_) | View::Summary(_), code) => {
+            (
+                View::Intro(_) | View::Help | View::Solution(_) | View::Summary(_) | View::Trace,
+                code,
+            ) => {
                 self.scroll_key(code);
                 return;
             }
@@ -93,6 +97,7 @@ impl App {
                 });
             }
             KeyCode::Char('s') => self.solution(),
+            KeyCode::Char('t') => self.show_trace(),
             KeyCode::Char('c') => self.check_all(),
             KeyCode::Char('i') => {
                 self.view = View::Intro(self.exercise().lesson);
@@ -108,6 +113,21 @@ impl App {
                     self.status = "unknown key: press ? for help".into();
                 }
             }
+        }
+    }
+
+    /// The trace view: runs are traced while it is open; the current verdict is run again
+    /// when it was not traced, so the view fills in a moment later.
+    fn show_trace(&mut self) {
+        self.view = View::Trace;
+        self.scroll = 0;
+        let traced = self
+            .verdict
+            .as_ref()
+            .is_some_and(|v| v.tests.iter().any(|t| t.trace.is_some()));
+        if !traced {
+            self.status = "tracing: running the exercise again with its I/O traced…".into();
+            self.rerun();
         }
     }
 
@@ -128,6 +148,8 @@ impl App {
     }
 
     fn show_exercise(&mut self) {
+        // Tracing ends with the trace view: an ordinary save must not pay for it.
+        self.runner.set_tracing(false);
         self.view = View::Exercise;
         self.scroll = 0;
     }
