@@ -164,13 +164,18 @@ def percentile(samples, q):
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def start_watch(wb, exercise, trace, warm):
+# The design measured against: runs started at the save, saves seen after the quiet period.
+MODES = {"new": {"IOLINGS_WARM": "on", "IOLINGS_CLOSE_EVENTS": "on"},
+         "old": {"IOLINGS_WARM": "off", "IOLINGS_CLOSE_EVENTS": "off"}}
+
+
+def start_watch(wb, exercise, trace, mode):
     state = os.path.join(wb, ".iolings")
     os.makedirs(state, exist_ok=True)
     with open(os.path.join(state, "state.json"), "w", encoding="utf-8") as f:
         f.write('{"welcomed": true, "lessons_introduced": ["%s"], "current": "%s"}' % (LESSON, exercise))
     env = dict(os.environ, IOLINGS_TRACE=trace, TERM="xterm-256color", NO_COLOR="1", COLUMNS="120", LINES="40")
-    env["IOLINGS_WARM"] = "on" if warm else "off"
+    env.update(MODES[mode])
     pid, fd = pty.fork()
     if pid == 0:
         os.chdir(wb)
@@ -220,15 +225,15 @@ def idle_cost(trace, since_us):
     return rss, pss, cpu_ms
 
 
-def watch_saves(wb, exercise, warm, saves):
+def watch_saves(wb, exercise, mode, saves):
     """Save the solved and the shipped exercise in turn; per kind, (start, seen) pairs."""
-    trace = os.path.join(wb, "trace-%s-%s.log" % (exercise, "warm" if warm else "cold"))
+    trace = os.path.join(wb, "trace-%s-%s.log" % (exercise, mode))
     ex = os.path.join(wb, "exercises", LESSON, exercise + ".py")
     solved = open(os.path.join(wb, "solutions", LESSON, exercise + ".py"), "rb").read()
     shipped = open(os.path.join(ROOT, "exercises", LESSON, exercise + ".py"), "rb").read()
     with open(ex, "wb") as f:
         f.write(shipped)
-    pid, fd = start_watch(wb, exercise, trace, warm)
+    pid, fd = start_watch(wb, exercise, trace, mode)
     idle = None
     try:
         read_until(fd, exercise.encode() + b":", 20)
@@ -237,7 +242,7 @@ def watch_saves(wb, exercise, warm, saves):
             content, kind, marker = (solved, "passing", b"passed (") if i % 2 == 0 else (shipped, "failing", b"tests failed")
             # Time to read the verdict: the next run is prepared meanwhile.
             time.sleep(0.4)
-            if i == 2 and warm:
+            if i == 2 and mode == "new":
                 idle = idle_cost(trace, 0)
             start = time.time()
             with open(ex, "wb") as f:  # an in-place save, as most editors do
@@ -274,32 +279,32 @@ def breakdown(trace, samples):
 
 
 def bench_watch(wb, exercises=None, saves=20):
-    """Save -> verdict on screen, warm runs against the old path (IOLINGS_WARM=off), in turn."""
+    """Save -> verdict on screen: warm runs triggered at the close of the file ("new") against
+    the design before them ("old": IOLINGS_WARM=off IOLINGS_CLOSE_EVENTS=off), in turn."""
     exercises = exercises or [EXERCISE]
-    print(f"watch mode, save -> verdict on screen (in-place saves, {saves} of each kind; "
-          f"median / p90 in ms; cold = IOLINGS_WARM=off, the path before warm runs):")
+    print(f"watch mode, save -> verdict on screen (in-place saves, {saves} of each kind; median / p90 ms;")
+    print("  new = warm run, save seen at close; old = IOLINGS_WARM=off IOLINGS_CLOSE_EVENTS=off):")
     idle_rows, hwms = [], []
     for exercise in exercises:
         measured = {}
-        for warm in (True, False):
-            results, trace, hwm, idle = watch_saves(wb, exercise, warm, saves)
-            measured[warm] = (results, trace)
+        for mode in ("new", "old"):
+            results, trace, hwm, idle = watch_saves(wb, exercise, mode, saves)
+            measured[mode] = (results, trace)
             hwms.append(hwm)
             if idle:
                 idle_rows.append((exercise, idle))
         for kind in ("passing", "failing"):
             line = f"  {exercise:9} {kind:8}"
-            for warm in (True, False):
-                results, _ = measured[warm]
-                total = [seen - start for start, seen in results[kind]]
-                line += f" | {'warm' if warm else 'cold'} {median_ms(total):6.1f} / {percentile(total, 0.9) * 1000:6.1f}"
-            w = median_ms([s - t for t, s in measured[True][0][kind]])
-            c = median_ms([s - t for t, s in measured[False][0][kind]])
-            print(f"{line} | warm/cold {w / c:.2f}x")
-            for warm in (True, False):
-                results, trace = measured[warm]
+            medians = {}
+            for mode in ("new", "old"):
+                total = [seen - start for start, seen in measured[mode][0][kind]]
+                medians[mode] = median_ms(total)
+                line += f" | {mode} {medians[mode]:6.1f} / {percentile(total, 0.9) * 1000:6.1f}"
+            print(f"{line} | new/old {medians['new'] / medians['old']:.2f}x")
+            for mode in ("new", "old"):
+                results, trace = measured[mode]
                 p = breakdown(trace, results[kind])
-                print(f"{'':20} {'warm' if warm else 'cold'}: save -> event {p['event']:5.1f} | set-up "
+                print(f"{'':20} {mode}: save -> event {p['event']:5.1f} | set-up "
                       f"{p['setup']:4.1f} | python + tests {p['python']:5.1f} | render {p['render']:4.1f}")
     for exercise, (rss, pss, cpu_ms) in idle_rows:
         print(f"  waiting warm interpreter ({exercise}): RSS {rss / 1024:.1f} MiB, PSS {pss / 1024:.1f} MiB, "

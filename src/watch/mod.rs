@@ -68,7 +68,13 @@ pub fn start(g: &GlobalArgs, args: &WatchArgs) -> anyhow::Result<u8> {
         }
     };
     if lines::terminal_is_dumb() {
-        lines::run(&workbook, progress, &runner, &rx);
+        lines::run(
+            &workbook,
+            progress,
+            &runner,
+            &rx,
+            runner.warm_runs && !args.no_warm,
+        );
         drop(watcher);
         return Ok(crate::exit::SUCCESS);
     }
