@@ -61,11 +61,11 @@ fn saving_in_place_reruns_the_exercise() {
     write_in_place(&w.path(READING1), &solution_of(READING1));
     w.expect("reading1 passed");
     w.expect("reading1 is done!");
-    assert!(w.wb.done().contains(&"reading1".to_string()));
+    w.wait_done("reading1", true);
     // And back: the watcher keeps watching after the first save.
     write_in_place(&w.path(READING1), &repo_file(READING1));
     w.expect(failing("reading1"));
-    assert!(!w.wb.done().contains(&"reading1".to_string()));
+    w.wait_done("reading1", false);
 }
 
 #[test]
@@ -288,7 +288,7 @@ fn x_asks_first_and_restores_the_shipped_version_with_a_backup() {
         mine,
         "the backup holds the learner's version"
     );
-    assert!(!w.wb.done().contains(&"reading1".to_string()));
+    w.wait_done("reading1", false);
 
     // Nothing to reset now.
     w.send("x");
@@ -491,7 +491,7 @@ fn saving_another_exercise_runs_it_in_the_background() {
     let reading3 = "exercises/01_reading_files/reading3.py";
     write_in_place(&w.path(reading3), &solution_of(reading3));
     w.expect("reading3 passes now and is marked done");
-    assert!(w.wb.done().contains(&"reading3".to_string()));
+    w.wait_done("reading3", true);
     assert_eq!(
         w.wb.state()["current"],
         "reading1",

@@ -94,6 +94,8 @@ pub struct App {
     /// The next run of the current exercise, prepared while the learner reads the verdict;
     /// the next save only copies the file in and says go. Replaced after every run.
     warm: Option<Prepared>,
+    /// A finished run changed what is done: progress is saved after the next draw.
+    progress_due: bool,
 }
 
 impl App {
@@ -139,6 +141,7 @@ impl App {
             trace,
             warm_runs,
             warm: None,
+            progress_due: false,
         };
         if !app.progress.state.welcomed {
             app.view = View::Welcome;
@@ -172,7 +175,14 @@ impl App {
                 self.quit = true;
             }
             self.draw(&mut screen)?;
-            // After the draw: the verdict is on screen before the next run is prepared.
+            // After the draw: the verdict is on screen before the state file is written and
+            // before the next run is prepared.
+            if std::mem::take(&mut self.progress_due) {
+                self.save_progress();
+                if self.progress.unsaved.is_some() {
+                    self.draw(&mut screen)?; // the status line says why
+                }
+            }
             self.refill_warm();
         }
         Ok(())
@@ -395,11 +405,9 @@ impl App {
         let passed = verdict.passed();
         let was_done = self.progress.is_done(name);
         self.progress.set_done(name, passed);
-        // Saved before the verdict is drawn (what the screen says done is done on disk),
-        // and only when it changed: a save costs a lock and an fsync.
-        if was_done != passed {
-            self.save_progress();
-        }
+        // Saved only when it changed, and right after the verdict is drawn (see `run`): a
+        // save costs a lock and an fsync, milliseconds the verdict need not wait for.
+        self.progress_due |= was_done != passed;
         if !is_current {
             let s = render::symbols();
             self.status = if passed {
@@ -526,6 +534,9 @@ impl App {
     /// Stop every run and wait for it: no child process and no sandbox outlives the watcher.
     pub fn shutdown(&mut self) {
         self.warm = None;
+        if std::mem::take(&mut self.progress_due) {
+            self.save_progress();
+        }
         for (_, run) in self.runs.drain() {
             run.cancel.cancel();
             self.background.push((run.cancel, run.handle));

@@ -419,6 +419,25 @@ impl Watch {
     }
 }
 
+impl Watch {
+    /// Wait until the state file says `name` is done (or, with `done` false, is not): it is
+    /// written right after the verdict is drawn.
+    #[track_caller]
+    pub fn wait_done(&mut self, name: &str, done: bool) {
+        let start = Instant::now();
+        while self.wb.done().contains(&name.to_string()) != done {
+            if start.elapsed() > TIMEOUT {
+                panic!(
+                    "{name} never became {}done in the state file\n{}",
+                    if done { "" } else { "not " },
+                    self.describe()
+                );
+            }
+            self.pump(Duration::from_millis(10));
+        }
+    }
+}
+
 /// Whether `dir` holds a `.py` file (the exercise copied in for a run).
 fn holds_exercise(dir: &Path) -> bool {
     std::fs::read_dir(dir).is_ok_and(|entries| {
