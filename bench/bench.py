@@ -3,12 +3,15 @@
 1. `iolings run` on a solved exercise vs a bare Python run of the same tests.
 2. `iolings verify` on every exercise, parallel vs one at a time.
 3. Watch mode: save -> verdict on screen, for a passing and a failing lesson-01 exercise,
-   with the breakdown (quiet period, run, render), and the watcher's peak memory.
+   with warm runs and without (IOLINGS_WARM=off, the old path) in the same run, the
+   breakdown (event, set-up, run, render), what a waiting warm interpreter costs, and the
+   watcher's peak memory.
 4. The I/O trace: `run --trace` and save -> trace view against the untraced figures, and the
    untraced run against a baseline binary (IOLINGS_BASELINE=path/to/other/iolings), so a
    change can show that ordinary runs did not get slower.
 
-Usage: python3 bench/bench.py [path/to/iolings]   (default: target/release/iolings)
+Usage: python3 bench/bench.py [path/to/iolings] [--only=run|trace|verify|watch|mutate]
+(default: target/release/iolings; --only=watch measures every lesson-01 exercise)
 """
 
 import json
@@ -23,7 +26,10 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "target/release/iolings"))
+ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
+# --only run|verify|watch|mutate: one part (watch alone measures every lesson-01 exercise).
+ONLY = next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--only=")), "")
+BIN = os.path.abspath(ARGS[0] if ARGS else os.path.join(ROOT, "target/release/iolings"))
 EXERCISE = "reading1"
 LESSON = "01_reading_files"
 REPEAT = 31
@@ -144,8 +150,7 @@ def bench_trace_run(wb):
     print(f"  iolings run --trace              {t:7.1f} ms   ratio {t / p:.2f}x")
     if base:
         b = median_ms(base)
-        print(f"  baseline run ({os.path.basename(os.path.dirname(os.path.dirname(os.path.dirname(BASELINE))))})"
-              f" {b:7.1f} ms   this/baseline {p / b:.3f}x")
+        print(f"  baseline run, untraced           {b:7.1f} ms   this/baseline {p / b:.3f}x")
 
 
 def bench_verify(wb):
@@ -187,61 +192,23 @@ def trace_since(path, since_us):
     return rows
 
 
-def wait_drawn(trace, since_us, timeout):
-    """Wait until the watch log shows a run finished and drawn after `since_us`."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        rows = trace_since(trace, since_us)
-        done = [t for t, w in rows if w.startswith("run finished")]
-        if done and any(w == "drawn" and t >= done[0] for t, w in rows):
-            return
-        time.sleep(0.005)
-    raise TimeoutError("no verdict drawn")
+def percentile(samples, q):
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def watch_traced(fd, trace, ex, solved, shipped):
-    """Save -> trace view redrawn, with the trace view open (t): every run is traced."""
-    os.write(fd, b"t")
-    time.sleep(1.0)
-    samples = []
-    for i in range(2 * 10 + 2):
-        time.sleep(0.25)
-        start = time.time()
-        with open(ex, "wb") as f:
-            f.write(solved if i % 2 == 0 else shipped)
-        wait_drawn(trace, int(start * 1e6), 10)
-        seen = time.time()
-        if i >= 2:
-            samples.append(seen - start)
-    os.write(fd, b"t")
-    time.sleep(0.3)
-    return samples
+# The design measured against: runs started at the save, saves seen after the quiet period.
+MODES = {"new": {"IOLINGS_WARM": "on", "IOLINGS_CLOSE_EVENTS": "on"},
+         "old": {"IOLINGS_WARM": "off", "IOLINGS_CLOSE_EVENTS": "off"}}
 
 
-def watch_plain(fd, trace, ex, solved, shipped):
-    """The same measure as watch_traced with the trace view closed."""
-    samples = []
-    for i in range(2 * 10 + 2):
-        time.sleep(0.25)
-        start = time.time()
-        with open(ex, "wb") as f:
-            f.write(solved if i % 2 == 0 else shipped)
-        wait_drawn(trace, int(start * 1e6), 10)
-        if i >= 2:
-            samples.append(time.time() - start)
-    return samples
-
-
-def bench_watch(wb):
-    trace = os.path.join(wb, "trace.log")
-    ex = os.path.join(wb, "exercises", LESSON, EXERCISE + ".py")
-    solved = open(os.path.join(wb, "solutions", LESSON, EXERCISE + ".py"), "rb").read()
-    shipped = open(os.path.join(ROOT, "exercises", LESSON, EXERCISE + ".py"), "rb").read()
+def start_watch(wb, exercise, trace, mode):
     state = os.path.join(wb, ".iolings")
     os.makedirs(state, exist_ok=True)
     with open(os.path.join(state, "state.json"), "w", encoding="utf-8") as f:
-        f.write('{"welcomed": true, "lessons_introduced": ["%s"], "current": "%s"}' % (LESSON, EXERCISE))
+        f.write('{"welcomed": true, "lessons_introduced": ["%s"], "current": "%s"}' % (LESSON, exercise))
     env = dict(os.environ, IOLINGS_TRACE=trace, TERM="xterm-256color", NO_COLOR="1", COLUMNS="120", LINES="40")
+    env.update(MODES[mode])
     pid, fd = pty.fork()
     if pid == 0:
         os.chdir(wb)
@@ -252,23 +219,71 @@ def bench_watch(wb):
 
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     os.kill(pid, 28)  # SIGWINCH: the new size is read at once
+    return pid, fd
+
+
+def proc_cpu_ticks(pid):
+    with open(f"/proc/{pid}/stat", encoding="utf-8") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def proc_memory_kib(pid):
+    rss = pss = 0
+    with open(f"/proc/{pid}/status", encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                rss = int(line.split()[1])
     try:
-        read_until(fd, b"reading1:", 10)
+        with open(f"/proc/{pid}/smaps_rollup", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    pss = int(line.split()[1])
+    except OSError:
+        pass
+    return rss, pss
+
+
+def idle_cost(trace, since_us):
+    """The warm interpreter waiting for the next save: its memory, and its CPU over 1 s."""
+    rows = [w for t, w in trace_since(trace, since_us) if w.startswith("warm ready")]
+    if not rows:
+        return None
+    pid = int(rows[-1].split(" pid ")[1])
+    time.sleep(0.5)  # let it finish starting
+    before = proc_cpu_ticks(pid)
+    time.sleep(1.0)
+    cpu_ms = (proc_cpu_ticks(pid) - before) * 1000 / os.sysconf("SC_CLK_TCK")
+    rss, pss = proc_memory_kib(pid)
+    return rss, pss, cpu_ms
+
+
+def watch_saves(wb, exercise, mode, saves):
+    """Save the solved and the shipped exercise in turn; per kind, (start, seen) pairs."""
+    trace = os.path.join(wb, "trace-%s-%s.log" % (exercise, mode))
+    ex = os.path.join(wb, "exercises", LESSON, exercise + ".py")
+    solved = open(os.path.join(wb, "solutions", LESSON, exercise + ".py"), "rb").read()
+    shipped = open(os.path.join(ROOT, "exercises", LESSON, exercise + ".py"), "rb").read()
+    with open(ex, "wb") as f:
+        f.write(shipped)
+    pid, fd = start_watch(wb, exercise, trace, mode)
+    idle = None
+    try:
+        read_until(fd, exercise.encode() + b":", 20)
         results = {"passing": [], "failing": []}
-        for i in range(2 * 20 + 2):
+        for i in range(2 * saves + 2):
             content, kind, marker = (solved, "passing", b"passed (") if i % 2 == 0 else (shipped, "failing", b"tests failed")
-            time.sleep(0.25)
+            # Time to read the verdict: the next run is prepared meanwhile.
+            time.sleep(0.4)
+            if i == 2 and mode == "new":
+                idle = idle_cost(trace, 0)
             start = time.time()
             with open(ex, "wb") as f:  # an in-place save, as most editors do
                 f.write(content)
-            seen = read_until(fd, marker, 10)
+            seen = read_until(fd, marker, 20)
             if i >= 2:  # the first two warm up
                 results[kind].append((start, seen))
         hwm = open(f"/proc/{pid}/status", encoding="utf-8").read().split("VmHWM:")[1].split()[0]
-        traced = plain = None
-        if has_trace():
-            plain = watch_plain(fd, trace, ex, solved, shipped)
-            traced = watch_traced(fd, trace, ex, solved, shipped)
         os.write(fd, b"q")
         time.sleep(0.3)
     finally:
@@ -277,30 +292,118 @@ def bench_watch(wb):
         except OSError:
             pass
         os.waitpid(pid, 0)
-    print("watch mode, save -> verdict on screen (median of 20 saves each):")
-    for kind, samples in results.items():
-        total = [seen - start for start, seen in samples]
-        parts = {"quiet": [], "setup": [], "python": [], "render": []}
-        for start, seen in samples:
-            rows = trace_since(trace, int(start * 1e6))
-            saved = next(t for t, w in rows if w.startswith("saved"))
-            run_start = next(t for t, w in rows if w == "run started")
-            run_end, finished = next((t, w) for t, w in rows if w.startswith("run finished"))
-            python_us = int(finished.split("python ")[1].split()[0])
-            drawn = next(t for t, w in rows if w == "drawn" and t >= run_end)
-            parts["quiet"].append((saved - start * 1e6) / 1e6)
-            parts["setup"].append((run_end - run_start - python_us) / 1e6)
-            parts["python"].append(python_us / 1e6)
-            parts["render"].append((drawn - run_end) / 1e6)
-        print(f"  {kind:8} {median_ms(total):6.1f} ms  target <= 120 ms")
-        print(f"           quiet period + event {median_ms(parts['quiet']):5.1f} ms | sandbox set-up "
-              f"{median_ms(parts['setup']):4.1f} ms | spawn + python + tests {median_ms(parts['python']):5.1f} ms"
-              f" | render {median_ms(parts['render']):4.1f} ms")
-    print(f"  watcher peak memory (VmHWM): {int(hwm) / 1024:.1f} MiB (target <= 15 MiB)")
-    if traced:
-        p, t = median_ms(plain), median_ms(traced)
-        print("watch mode, save -> redrawn, trace view closed vs open (median of 20 saves each):")
-        print(f"  closed {p:6.1f} ms   open (traced) {t:6.1f} ms   ratio {t / p:.2f}x")
+    return results, trace, int(hwm), idle
+
+
+def breakdown(trace, samples):
+    parts = {"event": [], "setup": [], "python": [], "render": []}
+    for start, seen in samples:
+        rows = trace_since(trace, int(start * 1e6))
+        saved = next(t for t, w in rows if w.startswith("saved"))
+        run_start = next(t for t, w in rows if w.startswith("run started"))
+        run_end, finished = next((t, w) for t, w in rows if w.startswith("run finished"))
+        python_us = int(finished.split("python ")[1].split()[0])
+        drawn = next(t for t, w in rows if w == "drawn" and t >= run_end)
+        parts["event"].append((saved - start * 1e6) / 1e6)
+        parts["setup"].append(max(0, run_end - run_start - python_us) / 1e6)
+        parts["python"].append(python_us / 1e6)
+        parts["render"].append((drawn - run_end) / 1e6)
+    return {k: median_ms(v) for k, v in parts.items()}
+
+
+def bench_watch(wb, exercises=None, saves=20):
+    """Save -> verdict on screen: warm runs triggered at the close of the file ("new") against
+    the design before them ("old": IOLINGS_WARM=off IOLINGS_CLOSE_EVENTS=off), in turn."""
+    exercises = exercises or [EXERCISE]
+    print(f"watch mode, save -> verdict on screen (in-place saves, {saves} of each kind; median / p90 ms;")
+    print("  new = warm run, save seen at close; old = IOLINGS_WARM=off IOLINGS_CLOSE_EVENTS=off):")
+    idle_rows, hwms = [], []
+    for exercise in exercises:
+        measured = {}
+        for mode in ("new", "old"):
+            results, trace, hwm, idle = watch_saves(wb, exercise, mode, saves)
+            measured[mode] = (results, trace)
+            hwms.append(hwm)
+            if idle:
+                idle_rows.append((exercise, idle))
+        for kind in ("passing", "failing"):
+            line = f"  {exercise:9} {kind:8}"
+            medians = {}
+            for mode in ("new", "old"):
+                total = [seen - start for start, seen in measured[mode][0][kind]]
+                medians[mode] = median_ms(total)
+                line += f" | {mode} {medians[mode]:6.1f} / {percentile(total, 0.9) * 1000:6.1f}"
+            print(f"{line} | new/old {medians['new'] / medians['old']:.2f}x")
+            for mode in ("new", "old"):
+                results, trace = measured[mode]
+                p = breakdown(trace, results[kind])
+                print(f"{'':20} {mode}: save -> event {p['event']:5.1f} | set-up "
+                      f"{p['setup']:4.1f} | python + tests {p['python']:5.1f} | render {p['render']:4.1f}")
+    for exercise, (rss, pss, cpu_ms) in idle_rows:
+        print(f"  waiting warm interpreter ({exercise}): RSS {rss / 1024:.1f} MiB, PSS {pss / 1024:.1f} MiB, "
+              f"CPU {cpu_ms:.0f} ms over 1 s")
+    print(f"  watcher peak memory (VmHWM): {max(hwms) / 1024:.1f} MiB (target <= 15 MiB)")
+
+
+def wait_drawn(fd, trace, since_us, timeout):
+    """Wait until the watch log shows a run finished and drawn after `since_us`, reading the
+    screen meanwhile (a full pty would block the watcher)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        while select.select([fd], [], [], 0)[0]:
+            try:
+                os.read(fd, 65536)
+            except OSError:
+                break
+        rows = trace_since(trace, since_us)
+        done = [t for t, w in rows if w.startswith("run finished")]
+        if done and any(w == "drawn" and t >= done[0] for t, w in rows):
+            return
+        time.sleep(0.002)
+    raise TimeoutError("no verdict drawn; log: %r" % trace_since(trace, since_us - 2_000_000)[-8:])
+
+
+def timed_saves(fd, trace, ex, solved, shipped):
+    """Save -> redrawn, solved and shipped in turn, 20 saves after 2 to warm up."""
+    samples = []
+    for i in range(2 * 10 + 2):
+        time.sleep(0.25)
+        start = time.time()
+        with open(ex, "wb") as f:
+            f.write(solved if i % 2 == 0 else shipped)
+        wait_drawn(fd, trace, int(start * 1e6), 10)
+        if i >= 2:
+            samples.append(time.time() - start)
+    return samples
+
+
+def bench_watch_trace(wb):
+    """Save -> redrawn with the trace view closed, then open (t: every run is traced)."""
+    trace = os.path.join(wb, "trace-traced.log")
+    ex = os.path.join(wb, "exercises", LESSON, EXERCISE + ".py")
+    solved = open(os.path.join(wb, "solutions", LESSON, EXERCISE + ".py"), "rb").read()
+    shipped = open(os.path.join(ROOT, "exercises", LESSON, EXERCISE + ".py"), "rb").read()
+    with open(ex, "wb") as f:
+        f.write(shipped)
+    pid, fd = start_watch(wb, EXERCISE, trace, "new")
+    try:
+        read_until(fd, EXERCISE.encode() + b":", 20)
+        plain = timed_saves(fd, trace, ex, solved, shipped)
+        os.write(fd, b"t")
+        time.sleep(0.3)
+        wait_drawn(fd, trace, int(time.time() * 1e6) - 300_000, 10)  # the traced rerun t starts
+        traced = timed_saves(fd, trace, ex, solved, shipped)
+        os.write(fd, b"q")
+        time.sleep(0.3)
+    finally:
+        try:
+            os.kill(pid, 9)
+        except OSError:
+            pass
+        os.waitpid(pid, 0)
+    p, t = median_ms(plain), median_ms(traced)
+    print("watch mode, save -> redrawn, trace view closed vs open (median of 20 saves each):")
+    print(f"  closed {p:6.1f} ms   open (traced) {t:6.1f} ms   ratio {t / p:.2f}x")
 
 
 def bench_mutate(wb):
@@ -326,12 +429,19 @@ def main():
         sys.exit(f"{BIN} not found: run `cargo build --release` first")
     wb = fresh_workbook()
     try:
-        bench_run(wb)
-        if has_trace():
+        if ONLY in ("", "run"):
+            bench_run(wb)
+        if ONLY in ("", "trace") and has_trace():
             bench_trace_run(wb)
-        bench_verify(fresh_workbook_keep(wb))
-        bench_watch(wb)
-        bench_mutate(wb)
+        if ONLY in ("", "verify"):
+            bench_verify(fresh_workbook_keep(wb))
+        if ONLY in ("", "watch"):
+            lesson = sorted(n[:-3] for n in os.listdir(os.path.join(ROOT, "exercises", LESSON)) if n.endswith(".py"))
+            bench_watch(fresh_workbook_keep(wb), lesson if ONLY == "watch" else [EXERCISE])
+        if ONLY in ("", "trace") and has_trace():
+            bench_watch_trace(fresh_workbook_keep(wb))
+        if ONLY in ("", "mutate"):
+            bench_mutate(wb)
     finally:
         shutil.rmtree(wb, ignore_errors=True)
 

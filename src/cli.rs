@@ -230,6 +230,10 @@ pub struct WatchArgs {
     /// Do not watch at all: press r to run
     #[arg(long)]
     pub manual_run: bool,
+    /// Start each run's interpreter at the save instead of keeping one started and waiting
+    /// (saves memory, costs time per save; IOLINGS_WARM=off does the same)
+    #[arg(long)]
+    pub no_warm: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -14,7 +14,8 @@ use std::time::{Duration, Instant};
 
 use expectrl::Regex;
 use watch_support::{
-    failing, repo_file, solution_of, write_by_rename, write_in_place, Watch, READING1, SEEDED,
+    alive, cpu_ticks, failing, repo_file, solution_of, write_by_rename, write_in_place, Watch,
+    READING1, SEEDED,
 };
 
 /// Enough for notify, the debouncer and the loop's 100 ms tick to have reacted to a write.
@@ -60,11 +61,11 @@ fn saving_in_place_reruns_the_exercise() {
     write_in_place(&w.path(READING1), &solution_of(READING1));
     w.expect("reading1 passed");
     w.expect("reading1 is done!");
-    assert!(w.wb.done().contains(&"reading1".to_string()));
+    w.wait_done("reading1", true);
     // And back: the watcher keeps watching after the first save.
     write_in_place(&w.path(READING1), &repo_file(READING1));
     w.expect(failing("reading1"));
-    assert!(!w.wb.done().contains(&"reading1".to_string()));
+    w.wait_done("reading1", false);
 }
 
 #[test]
@@ -113,11 +114,24 @@ fn a_new_save_cancels_the_run_in_flight() {
         assert!(start.elapsed() < Duration::from_secs(5), "{}", w.describe());
         w.pump(Duration::from_millis(20));
     }
+    let slow = w.running_pids();
+    // The slow save found a warm run waiting: this cancels a warm run in flight.
+    assert!(
+        w.trace_lines()[before..]
+            .iter()
+            .any(|l| l == "run started (warm)"),
+        "{}",
+        w.describe()
+    );
     write_in_place(&w.path(READING1), &solution_of(READING1));
     w.expect("reading1 passed");
-    // The superseded run was stopped, not left sleeping, and its sandbox removed.
+    // The superseded run was stopped, not left sleeping, and its sandbox removed; what may
+    // remain is the next warm run, waiting with no exercise in its sandbox.
     let start = Instant::now();
-    while !w.processes_in_tmp().is_empty() || !w.sandboxes().is_empty() {
+    while slow.iter().any(|p| alive(*p))
+        || !w.running_pids().is_empty()
+        || !w.sandboxes_in_use().is_empty()
+    {
         assert!(
             start.elapsed() < Duration::from_secs(5),
             "the superseded run lives on: {:?} {:?}",
@@ -312,7 +326,7 @@ fn x_asks_first_and_restores_the_shipped_version_with_a_backup() {
         mine,
         "the backup holds the learner's version"
     );
-    assert!(!w.wb.done().contains(&"reading1".to_string()));
+    w.wait_done("reading1", false);
 
     // Nothing to reset now.
     w.send("x");
@@ -515,7 +529,7 @@ fn saving_another_exercise_runs_it_in_the_background() {
     let reading3 = "exercises/01_reading_files/reading3.py";
     write_in_place(&w.path(reading3), &solution_of(reading3));
     w.expect("reading3 passes now and is marked done");
-    assert!(w.wb.done().contains(&"reading3".to_string()));
+    w.wait_done("reading3", true);
     assert_eq!(
         w.wb.state()["current"],
         "reading1",
@@ -726,4 +740,155 @@ fn t_opens_the_io_trace_traces_saves_while_open_and_closes_again() {
     w.expect(Regex(r"open +poem\.txt"));
     w.send("t");
     w.expect("reading1 passed");
+}
+
+// ---- warm runs ------------------------------------------------------------------------------
+
+/// Between saves a warm interpreter waits: in a sandbox with the fixtures but not the
+/// exercise (no learner code has run), blocked, using no CPU. The next save uses it, and a
+/// fresh one replaces it.
+#[test]
+#[cfg(target_os = "linux")]
+fn a_warm_run_waits_idle_and_the_next_save_uses_it() {
+    let mut w = Watch::seeded();
+    let (pid, line) = w.warm_pid_after(0, "reading1");
+    w.pump(Duration::from_millis(300)); // let it finish starting
+    assert!(alive(pid), "{}", w.describe());
+    assert!(
+        w.pids_in_tmp().contains(&(pid, false)),
+        "the warm interpreter's sandbox already holds an exercise: {:?}",
+        w.pids_in_tmp()
+    );
+    let before = cpu_ticks(pid);
+    w.pump(Duration::from_millis(500));
+    assert_eq!(cpu_ticks(pid), before, "the waiting interpreter used CPU");
+
+    write_in_place(&w.path(READING1), &solution_of(READING1));
+    w.expect("reading1 passed");
+    let started = w.wait_trace_after(line, "run started");
+    assert_eq!(w.trace_lines()[started - 1], "run started (warm)");
+    let (next, _) = w.warm_pid_after(started, "reading1");
+    assert_ne!(next, pid);
+    let start = Instant::now();
+    while alive(pid) {
+        assert!(
+            start.elapsed() < TIMEOUT_SHORT,
+            "the used interpreter lives on"
+        );
+        w.pump(Duration::from_millis(20));
+    }
+    // And the fresh one works as well: back to failing.
+    write_in_place(&w.path(READING1), &repo_file(READING1));
+    w.expect(failing("reading1"));
+}
+
+const TIMEOUT_SHORT: Duration = Duration::from_secs(5);
+
+/// Saving another exercise runs it from scratch and leaves the current one's warm run be.
+#[test]
+#[cfg(target_os = "linux")]
+fn a_save_of_another_exercise_keeps_the_warm_run_of_the_current_one() {
+    let mut w = Watch::seeded();
+    let (pid, line) = w.warm_pid_after(0, "reading1");
+    let reading3 = "exercises/01_reading_files/reading3.py";
+    write_in_place(&w.path(reading3), &solution_of(reading3));
+    w.expect("reading3 passes now and is marked done");
+    let started = w.wait_trace_after(line, "run started");
+    assert_eq!(w.trace_lines()[started - 1], "run started");
+    assert!(alive(pid), "the warm run of reading1 was dropped");
+    write_in_place(&w.path(READING1), &solution_of(READING1));
+    w.expect("reading1 passed");
+    let started = w.wait_trace_after(started, "run started");
+    assert_eq!(w.trace_lines()[started - 1], "run started (warm)");
+}
+
+/// Moving to another exercise kills the old warm run and prepares one of the new exercise.
+#[test]
+#[cfg(target_os = "linux")]
+fn switching_exercises_replaces_the_warm_run() {
+    let mut w = Watch::seeded();
+    let (_, line) = w.warm_pid_after(0, "reading1");
+    write_in_place(&w.path(READING1), &solution_of(READING1));
+    w.expect("reading1 passed");
+    let started = w.wait_trace_after(line, "run started");
+    let (pid, line) = w.warm_pid_after(started, "reading1");
+    w.send("n");
+    w.expect(failing("reading2"));
+    let (next, next_line) = w.warm_pid_after(line, "reading2");
+    assert!(alive(next));
+    let start = Instant::now();
+    while alive(pid) {
+        assert!(
+            start.elapsed() < TIMEOUT_SHORT,
+            "reading1's warm run lives on"
+        );
+        w.pump(Duration::from_millis(20));
+    }
+    let reading2 = "exercises/01_reading_files/reading2.py";
+    write_in_place(&w.path(reading2), &solution_of(reading2));
+    w.expect("reading2 passed");
+    let started = w.wait_trace_after(next_line, "run started");
+    assert_eq!(w.trace_lines()[started - 1], "run started (warm)");
+}
+
+/// Quitting kills the waiting interpreter and removes its sandbox.
+#[test]
+#[cfg(target_os = "linux")]
+fn quitting_kills_the_warm_run_and_removes_its_sandbox() {
+    let mut w = Watch::seeded();
+    let (pid, _) = w.warm_pid_after(0, "reading1");
+    assert!(alive(pid));
+    assert_eq!(w.sandboxes().len(), 1, "{:?}", w.sandboxes());
+    w.send("q");
+    assert_eq!(w.wait_exit(Duration::from_secs(10)), 0, "{}", w.describe());
+    assert!(!alive(pid), "the warm interpreter outlived iolings");
+    assert!(w.sandboxes().is_empty(), "left behind: {:?}", w.sandboxes());
+}
+
+/// A warm interpreter killed from outside while waiting: the save runs from scratch instead.
+#[test]
+#[cfg(target_os = "linux")]
+fn a_warm_run_that_died_while_waiting_is_replaced_by_a_fresh_run() {
+    let mut w = Watch::seeded();
+    let (pid, line) = w.warm_pid_after(0, "reading1");
+    let killed = Command::new("kill").args(["-9", &pid.to_string()]).status();
+    assert!(killed.is_ok_and(|s| s.success()));
+    w.pump(Duration::from_millis(100));
+    write_in_place(&w.path(READING1), &solution_of(READING1));
+    w.expect("reading1 passed");
+    let started = w.wait_trace_after(line, "run started");
+    assert_eq!(w.trace_lines()[started - 1], "run started");
+}
+
+/// `--no-warm`: no interpreter waits, and saves still run.
+#[test]
+fn no_warm_starts_every_run_at_the_save() {
+    let mut w = Watch::start(Some(SEEDED), &["watch", "--no-warm"]);
+    w.expect(failing("reading1"));
+    w.wait_trace("run finished reading1");
+    write_in_place(&w.path(READING1), &solution_of(READING1));
+    w.expect("reading1 passed");
+    w.pump(Duration::from_millis(300));
+    let lines = w.trace_lines();
+    assert!(
+        !lines.iter().any(|l| l.starts_with("warm ready")),
+        "{lines:?}"
+    );
+    assert!(w.sandboxes().is_empty(), "{:?}", w.sandboxes());
+}
+
+/// Where close events count (not with --poll), a save by an editor that writes twice in a row
+/// ends with the verdict of the second write.
+#[test]
+fn two_quick_saves_end_with_the_verdict_of_the_second() {
+    let mut w = Watch::seeded();
+    write_in_place(&w.path(READING1), &solution_of(READING1));
+    write_in_place(&w.path(READING1), &slow_reading1(1));
+    w.expect(failing("reading1"));
+    w.pump(Duration::from_millis(1500));
+    assert!(
+        !w.wb.done().contains(&"reading1".to_string()),
+        "{}",
+        w.describe()
+    );
 }

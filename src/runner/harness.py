@@ -6,7 +6,10 @@ The runner starts ``python harness.py EXERCISE.py`` inside the sandbox with two 
   per line. The learner's prints go to stdout/stderr and can never corrupt it.
 * ``IOLINGS_TOKEN_FD``: an inherited pipe holding a random token, read once and closed. Every
   record carries it, so a stray write to the report pipe cannot pass for the harness (and the
-  token is in no environment, argument list or file the exercise could read).
+  token is in no environment, argument list or file the exercise could read). The token is
+  also the signal to start: the runner may start the harness ahead of a save (a warm run),
+  which then imports what it needs and blocks reading the pipe; only after the token arrives
+  does it read the exercise, which may not exist before.
 
 Both variables are removed from ``os.environ`` and the report pipe is moved to a high,
 close-on-exec descriptor before any learner code runs. Every record starts on a fresh line and
@@ -71,29 +74,35 @@ WHERE_CAP = 240  # characters of one value inside an explanation line
 
 
 def _take_channel():
-    token = ""
     token_fd = os.environ.pop("IOLINGS_TOKEN_FD", None)
-    if token_fd is not None:
-        chunks = []
-        while True:
-            chunk = os.read(int(token_fd), 256)
-            if not chunk:
-                break
-            chunks.append(chunk)
-        os.close(int(token_fd))
-        token = b"".join(chunks).decode("ascii")
     raw = os.environ.pop("IOLINGS_REPORT_FD", None)
     if raw is None:
-        return None, token
+        return None, token_fd
     import fcntl
 
     fd = int(raw)
     high = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 200)
     os.close(fd)
-    return high, token
+    return high, token_fd
 
 
-_CHANNEL, _TOKEN = _take_channel()
+def _read_token(token_fd):
+    """Block until the runner writes the token and closes the pipe: that is its "go". A warm
+    interpreter waits here, harness imported, before the exercise is even in the sandbox."""
+    if token_fd is None:
+        return ""
+    chunks = []
+    while True:
+        chunk = os.read(int(token_fd), 256)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(int(token_fd))
+    return b"".join(chunks).decode("ascii")
+
+
+_CHANNEL, _TOKEN_FD = _take_channel()
+_TOKEN = ""  # set by main() once the runner says go
 _PID = os.getpid()
 _PLAIN = []  # records kept for the plain report when there is no channel
 
@@ -2185,6 +2194,19 @@ def _dump_on_timeout():
     faulthandler.register(signal.SIGUSR2, file=_CHANNEL, all_threads=True)
 
 
+def _warm_up():
+    """Import, before waiting for go, what most runs need anyway: the waiting is free, the
+    imports after it are not. Standard library and the test kit only, never exercise code."""
+    for name in ("iolings_testkit", "contextlib", "pathlib", "tempfile"):
+        try:
+            __import__(name)
+        except Exception:
+            pass
+    import gc
+
+    gc.freeze()  # all of it lives to the end: collections during the tests can skip it
+
+
 # Set by `dev mutate` only: stop at the first failing test. It can end a run sooner, never
 # turn one into a pass (a pass still needs every test to report and pass).
 _FAIL_FAST = os.environ.pop("IOLINGS_FAIL_FAST", None) == "1"
@@ -2222,6 +2244,9 @@ def main(argv):
     path = os.path.abspath(argv[1])
     _PATH[0] = path
     _dump_on_timeout()
+    _warm_up()
+    global _TOKEN
+    _TOKEN = _read_token(_TOKEN_FD)
     _send({"event": "start", "python": "%d.%d.%d" % sys.version_info[:3]})
     code = _compile(path)
     if code is None:

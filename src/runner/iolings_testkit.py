@@ -1910,7 +1910,10 @@ def run_python(code, env=None, cwd=None, timeout=20, args=()):
                  "PYTHONDONTWRITEBYTECODE": "1"}
     if env:
         child_env.update(env)
-    return subprocess.run([sys.executable, *args, "-c", code], env=child_env, cwd=cwd,
+    # Without site-packages when this interpreter has none (the runner's -S): the same
+    # standard library, and a start several times quicker.
+    site = ("-S",) if sys.flags.no_site else ()
+    return subprocess.run([sys.executable, *site, *args, "-c", code], env=child_env, cwd=cwd,
                           capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL,
                           encoding="utf-8", errors="backslashreplace")
 

@@ -10,6 +10,7 @@ pub mod python;
 pub mod sandbox;
 pub mod trace;
 pub mod verdict;
+pub mod warm;
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
@@ -22,11 +23,12 @@ use anyhow::Context;
 
 use crate::workbook::{Exercise, Workbook};
 use confine::{Limits, WriteConfinement};
-use process::{Cancel, ChildOutcome};
+use process::{Cancel, ChildOutcome, Spawn};
 use protocol::Report;
 use python::Python;
 use sandbox::Sandbox;
 use verdict::{Crash, Outcome, TestStatus, Verdict};
+pub use warm::Prepared;
 
 /// Which protections runs get on this machine.
 #[derive(Debug, Clone, Copy)]
@@ -41,6 +43,10 @@ pub struct Protections {
 /// benchmark can measure what they cost. The sandbox directory, the process group and the
 /// timeout stay: they are what makes a run a run.
 pub const PROTECTIONS_ENV: &str = "IOLINGS_PROTECTIONS";
+
+/// `IOLINGS_WARM=off`: no run is prepared ahead of a save (every run starts its interpreter
+/// when it is needed, as before warm runs), so the benchmark can compare the two.
+pub const WARM_ENV: &str = "IOLINGS_WARM";
 
 impl Protections {
     pub fn detect() -> Self {
@@ -65,6 +71,9 @@ pub struct Runner {
     pub protections: Protections,
     /// The precompiled harness folder, when one could be made.
     harness_cache: Option<std::path::PathBuf>,
+    /// Whether callers may keep runs prepared ahead of time (`prepare`); off with
+    /// `IOLINGS_WARM=off`.
+    pub warm_runs: bool,
     /// Stop each run at its first failing test (for measuring tests, where only "killed or
     /// not" matters); learners and graders always get every test.
     pub fail_fast: bool,
@@ -82,6 +91,7 @@ impl Runner {
             python,
             protections: Protections::detect(),
             harness_cache,
+            warm_runs: std::env::var(WARM_ENV).map_or(true, |v| v != "off"),
             fail_fast: false,
             trace: AtomicBool::new(trace_by_env()),
         }
@@ -132,28 +142,47 @@ impl Runner {
         source: &Path,
         cancel: &Cancel,
     ) -> Option<Verdict> {
-        match self.try_run(workbook, exercise, source, cancel) {
-            Ok(Some(verdict)) => Some(verdict),
-            Ok(None) => None,
-            Err(error) => Some(Verdict::could_not_run(&exercise.name, format!("{error:#}"))),
-        }
+        let mut result = None;
+        self.run_then(workbook, exercise, source, cancel, |verdict| {
+            result = verdict
+        });
+        result
     }
 
-    fn try_run(
+    /// `run`, handing the verdict to `deliver` before the sandbox is removed.
+    pub fn run_then(
         &self,
         workbook: &Workbook,
         exercise: &Exercise,
         source: &Path,
         cancel: &Cancel,
-    ) -> anyhow::Result<Option<Verdict>> {
+        deliver: impl FnOnce(Option<Verdict>),
+    ) {
+        // The same steps as a warm run, taken back to back.
+        match self.start(workbook, exercise, Spawn::Here) {
+            Ok(prepared) => prepared.go_then(workbook, source, cancel, deliver),
+            Err(error) => deliver(Some(Verdict::could_not_run(
+                &exercise.name,
+                format!("{error:#}"),
+            ))),
+        }
+    }
+
+    /// Make the next run of `exercise` ready before its file is saved: the sandbox with its
+    /// fixtures, and the interpreter started under every guard, harness imported, waiting for
+    /// its token. `Prepared::go` runs it; dropping it kills the interpreter.
+    pub fn prepare(&self, workbook: &Workbook, exercise: &Exercise) -> anyhow::Result<Prepared> {
+        self.start(workbook, exercise, Spawn::Detached)
+    }
+
+    fn start(
+        &self,
+        workbook: &Workbook,
+        exercise: &Exercise,
+        spawn: Spawn,
+    ) -> anyhow::Result<Prepared> {
         let fixtures = workbook.fixtures(exercise);
-        let sandbox = Sandbox::create(
-            source,
-            &exercise.file_name(),
-            &fixtures,
-            self.harness_cache.as_deref(),
-        )?;
-        let token = run_token();
+        let sandbox = Sandbox::with_fixtures(&fixtures, self.harness_cache.as_deref())?;
         let mut command = Command::new(&self.python.executable);
         // -B: no bytecode files. -S: no site module: exercises use the standard library only,
         // and site-packages' .pth hooks cost tens of milliseconds per start on some machines;
@@ -174,33 +203,20 @@ impl Runner {
         if self.fail_fast {
             command.env("IOLINGS_FAIL_FAST", "1");
         }
-        if self.tracing() {
-            command.env("IOLINGS_TRACE_IO", "1");
+        let traced = self.tracing();
+        if traced {
+            command.env(TRACE_ENV, "1");
         }
         let timeout_secs = self.timeout_secs(exercise);
         let guards = self.guards(&sandbox, timeout_secs)?;
-        let timeout = Duration::from_secs(timeout_secs);
-        let outcome = process::run(command, token.as_bytes(), guards, timeout, cancel)?;
-        if outcome.cancelled {
-            return Ok(None);
-        }
-        let mut report = Report::parse(&outcome.report, &token, outcome.pid);
-        if report.tests.iter().any(|t| t.status == TestStatus::Skipped) {
-            report.judge_skips(workbook.has_shipped_tests(exercise, source));
-        }
-        let stuck_at = if outcome.timed_out {
-            // The copy that ran, not the learner's file (which may have changed since).
-            let file = sandbox.work.join(exercise.file_name());
-            let text = std::fs::read_to_string(&file).unwrap_or_default();
-            protocol::stack_dump(&outcome.report, &file.to_string_lossy(), &text)
-        } else {
-            Vec::new()
-        };
-        let mut verdict = classify(&exercise.name, timeout_secs, outcome, report);
-        if let Outcome::TimedOut { stuck_at: at, .. } = &mut verdict.outcome {
-            *at = stuck_at;
-        }
-        Ok(Some(verdict.with_replaced(&sandbox.names())))
+        let started = process::start(command, guards, spawn)?;
+        Ok(Prepared::new(
+            exercise.clone(),
+            sandbox,
+            started,
+            traced,
+            timeout_secs,
+        ))
     }
 }
 
@@ -212,6 +228,37 @@ const TRACE_TIME_FACTOR: u64 = 5;
 
 fn trace_by_env() -> bool {
     std::env::var(TRACE_ENV).is_ok_and(|v| v == "1")
+}
+
+/// Judge a finished child: parse its report with `token`, and read where a timed-out run
+/// was stuck from the copy of the exercise in `sandbox`. The run's folders are named as the
+/// learner sees them.
+fn judge(
+    workbook: &Workbook,
+    exercise: &Exercise,
+    source: &Path,
+    timeout_secs: u64,
+    sandbox: &Sandbox,
+    token: &str,
+    outcome: ChildOutcome,
+) -> Verdict {
+    let mut report = Report::parse(&outcome.report, token, outcome.pid);
+    if report.tests.iter().any(|t| t.status == TestStatus::Skipped) {
+        report.judge_skips(workbook.has_shipped_tests(exercise, source));
+    }
+    let stuck_at = if outcome.timed_out {
+        // The copy that ran, not the learner's file (which may have changed since).
+        let file = sandbox.work.join(exercise.file_name());
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        protocol::stack_dump(&outcome.report, &file.to_string_lossy(), &text)
+    } else {
+        Vec::new()
+    };
+    let mut verdict = classify(&exercise.name, timeout_secs, outcome, report);
+    if let Outcome::TimedOut { stuck_at: at, .. } = &mut verdict.outcome {
+        *at = stuck_at;
+    }
+    verdict.with_replaced(&sandbox.names())
 }
 
 fn run_token() -> String {

@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use super::process::Cancel;
 use super::verdict::Verdict;
-use super::Runner;
+use super::{Prepared, Runner};
 use crate::workbook::{Exercise, Workbook};
 
 /// One run to make: `source` run as `exercise`.
@@ -36,6 +36,9 @@ pub fn default_jobs() -> usize {
 
 /// Run every job, at most `workers` at a time; results come back in job order. `on_done`
 /// is told (finished, total) after each. A job not run because of `cancel` (or Ctrl-C) is None.
+/// Each worker prepares its next run (a warm one, see `Runner::prepare`) as soon as the
+/// verdict of its current one is known, so that interpreter starts while the finished
+/// sandbox is removed; still one run per interpreter.
 pub fn run_all(
     runner: &Runner,
     workbook: &Workbook,
@@ -47,21 +50,40 @@ pub fn run_all(
     let next = AtomicUsize::new(0);
     let finished = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Verdict>>> = Mutex::new(vec![None; jobs.len()]);
+    let claim = || {
+        let i = next.fetch_add(1, Ordering::SeqCst);
+        (i < jobs.len() && !cancel.is_cancelled()).then_some(i)
+    };
     std::thread::scope(|scope| {
         for _ in 0..workers.clamp(1, jobs.len().max(1)) {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::SeqCst);
-                if i >= jobs.len() || cancel.is_cancelled() {
-                    break;
+            scope.spawn(|| {
+                let mut current = claim().map(|i| (i, None));
+                while let Some((i, prepared)) = current.take() {
+                    let job = &jobs[i];
+                    let deliver = |verdict: Option<Verdict>| {
+                        if let Ok(mut r) = results.lock() {
+                            r[i] = verdict;
+                        }
+                        on_done(finished.fetch_add(1, Ordering::SeqCst) + 1, jobs.len());
+                        current = claim().map(|j| (j, prepare(runner, workbook, &jobs[j])));
+                    };
+                    match prepared.filter(Prepared::is_waiting) {
+                        Some(warm) => warm.go_then(workbook, &job.source, cancel, deliver),
+                        None => {
+                            runner.run_then(workbook, job.exercise, &job.source, cancel, deliver)
+                        }
+                    }
                 }
-                let job = &jobs[i];
-                let verdict = runner.run(workbook, job.exercise, &job.source, cancel);
-                if let Ok(mut r) = results.lock() {
-                    r[i] = verdict;
-                }
-                on_done(finished.fetch_add(1, Ordering::SeqCst) + 1, jobs.len());
             });
         }
     });
     results.into_inner().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A warm run of `job`, where warm runs are on; None runs it from scratch.
+fn prepare(runner: &Runner, workbook: &Workbook, job: &Job<'_>) -> Option<Prepared> {
+    if !runner.warm_runs {
+        return None;
+    }
+    runner.prepare(workbook, job.exercise).ok()
 }

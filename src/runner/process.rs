@@ -115,20 +115,49 @@ pub struct Guards {
 /// the child on `TOKEN_FD`, a pipe it reads once: unlike the environment or the arguments, it
 /// leaves no trace in /proc for exercise code to find.
 pub fn run(
-    mut command: Command,
+    command: Command,
     token: &[u8],
     guards: Guards,
     timeout: Duration,
     cancel: &Cancel,
 ) -> anyhow::Result<ChildOutcome> {
+    let started = start(command, guards, Spawn::Here)?;
+    let spawned_at = started.spawned_at;
+    started.finish(token, timeout, cancel, spawned_at)
+}
+
+/// Which thread forks the child. PR_SET_PDEATHSIG fires when the *thread* that forked the
+/// child ends, not the process: a child that must outlive the thread asking for it (a warm
+/// interpreter waiting for the next save) is forked by a thread that lives as long as iolings.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Spawn {
+    /// The calling thread, which then collects the child itself.
+    Here,
+    /// The process's long-lived spawner thread.
+    Detached,
+}
+
+/// An interpreter started under its guards that has not been given its token yet. The harness
+/// blocks reading the token pipe, so until `finish` it waits without using any CPU. Dropping
+/// it kills the whole process group and reaps the child.
+pub struct Started {
+    child: Option<Child>,
+    report_read: Option<OwnedFd>,
+    token_write: Option<OwnedFd>,
+    /// Kept open until the end so writing the token never fails, even to a child that died.
+    _token_read: OwnedFd,
+    hunt_escapees: bool,
+    pub spawned_at: Instant,
+}
+
+/// Spawn `command` under `guards` with the report and token pipes in place; the token is
+/// written later, by `Started::finish`.
+pub fn start(mut command: Command, guards: Guards, spawn: Spawn) -> anyhow::Result<Started> {
     let (report_read, report_write) = pipe().context("could not create the report pipe")?;
     let write_fd = report_write.as_raw_fd();
     let (token_read, token_write) = pipe().context("could not create the token pipe")?;
-    // A pipe holds at least 4 KiB: writing the token before the child exists cannot block.
-    File::from(token_write)
-        .write_all(token)
-        .context("could not write the run token")?;
     let token_fd = token_read.as_raw_fd();
+    let hunt_escapees = guards.hunt_escapees;
     command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -159,23 +188,124 @@ pub fn run(
             move_fd_to(token_high, TOKEN_FD)
         });
     }
-    let started = Instant::now();
-    let mut child =
-        spawn_registered(&mut command).context("could not start the Python interpreter")?;
-    drop(report_write);
-    let mut guard = GroupGuard {
-        pgid: child.id(),
-        armed: true,
-    };
-    let result = collect(&mut child, report_read, timeout, cancel, started);
-    guard.armed = result.is_err();
-    drop(guard);
-    drop(token_read);
-    live_remove(child.id());
-    if guards.hunt_escapees {
-        reap_escapees();
+    let child = match spawn {
+        Spawn::Here => spawn_registered(&mut command),
+        Spawn::Detached => spawner::spawn(command),
     }
-    result
+    .context("could not start the Python interpreter")?;
+    drop(report_write);
+    Ok(Started {
+        child: Some(child),
+        report_read: Some(report_read),
+        token_write: Some(token_write),
+        _token_read: token_read,
+        hunt_escapees,
+        spawned_at: Instant::now(),
+    })
+}
+
+impl Started {
+    /// True when the interpreter has already ended (it should still be waiting).
+    pub fn has_exited(&self) -> bool {
+        self.child.as_ref().is_none_or(|c| has_exited(c.id()))
+    }
+
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
+    /// Hand the child its token (the harness goes on from there) and collect everything until
+    /// it ends. The wall-clock `timeout` counts from `clock_from`.
+    pub fn finish(
+        mut self,
+        token: &[u8],
+        timeout: Duration,
+        cancel: &Cancel,
+        clock_from: Instant,
+    ) -> anyhow::Result<ChildOutcome> {
+        let mut child = self
+            .child
+            .take()
+            .context("the interpreter was already used")?;
+        let report = self.report_read.take().context("report pipe missing")?;
+        let mut guard = GroupGuard {
+            pgid: child.id(),
+            armed: true,
+        };
+        // A pipe holds at least 4 KiB, and the read end is still open: this cannot block.
+        let result = self
+            .token_write
+            .take()
+            .map(File::from)
+            .context("token pipe missing")
+            .and_then(|mut f| f.write_all(token).context("could not write the run token"))
+            .and_then(|()| collect(&mut child, report, timeout, cancel, clock_from));
+        guard.armed = result.is_err();
+        drop(guard);
+        if result.is_err() {
+            let _ = child.wait();
+        }
+        live_remove(child.id());
+        if self.hunt_escapees {
+            reap_escapees();
+        }
+        result
+    }
+}
+
+impl Drop for Started {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            // Unreaped, so the group id is still this child's own.
+            kill_group(child.id());
+            let _ = child.wait();
+            live_remove(child.id());
+        }
+    }
+}
+
+/// The thread that forks detached children; it never ends, so their PDEATHSIG fires only
+/// when iolings itself ends.
+mod spawner {
+    use std::io;
+    use std::process::{Child, Command};
+    use std::sync::mpsc::{self, Sender};
+    use std::sync::{Mutex, OnceLock};
+
+    type Job = Box<dyn FnOnce() + Send>;
+
+    fn queue() -> Option<&'static Mutex<Sender<Job>>> {
+        static QUEUE: OnceLock<Option<Mutex<Sender<Job>>>> = OnceLock::new();
+        QUEUE
+            .get_or_init(|| {
+                let (tx, rx) = mpsc::channel::<Job>();
+                std::thread::Builder::new()
+                    .name("iolings-spawner".into())
+                    .spawn(move || {
+                        for job in rx {
+                            job();
+                        }
+                    })
+                    .ok()
+                    .map(|_| Mutex::new(tx))
+            })
+            .as_ref()
+    }
+
+    pub fn spawn(mut command: Command) -> io::Result<Child> {
+        let unavailable = || io::Error::other("the spawner thread is not running");
+        let queue = queue().ok_or_else(unavailable)?;
+        let (tx, rx) = mpsc::sync_channel(1);
+        let job: Job = Box::new(move || {
+            let _ = tx.send(super::spawn_registered(&mut command));
+        });
+        queue
+            .lock()
+            .map_err(|_| unavailable())?
+            .send(job)
+            .map_err(|_| unavailable())?;
+        rx.recv().map_err(|_| unavailable())?
+    }
 }
 
 /// Kills the whole process group when dropped, on the paths that did not (errors, panics).

@@ -35,6 +35,14 @@ impl Sandbox {
         fixtures: &[Fixture],
         lib: Option<&Path>,
     ) -> anyhow::Result<Self> {
+        let sandbox = Sandbox::with_fixtures(fixtures, lib)?;
+        sandbox.put_exercise(exercise, file_name)?;
+        Ok(sandbox)
+    }
+
+    /// A sandbox with everything but the exercise: a warm run is made of one of these
+    /// before the learner saves, and gets the exercise at the save (`put_exercise`).
+    pub fn with_fixtures(fixtures: &[Fixture], lib: Option<&Path>) -> anyhow::Result<Self> {
         // The owner's pid in the name: a runner killed with SIGKILL cannot clean up, so the
         // next one removes the sandboxes of processes that no longer exist.
         let root = tempfile::Builder::new()
@@ -62,10 +70,6 @@ impl Sandbox {
                 harness::write_sources(&sandbox.lib).context("could not write the harness")?;
             }
         }
-        let bytes =
-            fs::read(exercise).with_context(|| format!("could not read {}", exercise.display()))?;
-        fs::write(sandbox.work.join(file_name), bytes)
-            .context("could not write the exercise into the sandbox (is the disk full?)")?;
         for fixture in fixtures {
             copy_tree(&fixture.source, &sandbox.work.join(&fixture.relative))
                 .with_context(|| format!("could not copy fixture {}", fixture.source.display()))?;
@@ -81,6 +85,14 @@ impl Sandbox {
             (self.work.to_string_lossy().into_owned(), SHOWN_WORK),
             (self.tmp.to_string_lossy().into_owned(), SHOWN_TMP),
         ]
+    }
+
+    /// Copy the exercise file in as `file_name`.
+    pub fn put_exercise(&self, exercise: &Path, file_name: &str) -> anyhow::Result<()> {
+        let bytes =
+            fs::read(exercise).with_context(|| format!("could not read {}", exercise.display()))?;
+        fs::write(self.work.join(file_name), bytes)
+            .context("could not write the exercise into the sandbox (is the disk full?)")
     }
 
     pub fn harness(&self) -> PathBuf {

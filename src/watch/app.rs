@@ -19,7 +19,7 @@ use crate::render;
 use crate::runner::pool::{self, Job};
 use crate::runner::process::{interrupted, Cancel};
 use crate::runner::verdict::Verdict;
-use crate::runner::Runner;
+use crate::runner::{Prepared, Runner};
 use crate::workbook::Workbook;
 
 /// What fills the screen between the header and the footer.
@@ -92,6 +92,13 @@ pub struct App {
     quit: bool,
     quit_key: bool,
     trace: Option<std::fs::File>,
+    /// Whether to keep a warm run of the current exercise (`--no-warm` turns it off).
+    warm_runs: bool,
+    /// The next run of the current exercise, prepared while the learner reads the verdict;
+    /// the next save only copies the file in and says go. Replaced after every run.
+    warm: Option<Prepared>,
+    /// A finished run changed what is done: progress is saved after the next draw.
+    progress_due: bool,
 }
 
 impl App {
@@ -101,6 +108,7 @@ impl App {
         runner: Arc<Runner>,
         tx: Sender<Event>,
         manual: bool,
+        warm_runs: bool,
     ) -> App {
         let current = workbook
             .index_of(&progress.current(&workbook).name)
@@ -134,6 +142,9 @@ impl App {
             quit: false,
             quit_key: false,
             trace,
+            warm_runs,
+            warm: None,
+            progress_due: false,
         };
         if !app.progress.state.welcomed {
             app.view = View::Welcome;
@@ -167,6 +178,15 @@ impl App {
                 self.quit = true;
             }
             self.draw(&mut screen)?;
+            // After the draw: the verdict is on screen before the state file is written and
+            // before the next run is prepared.
+            if std::mem::take(&mut self.progress_due) {
+                self.save_progress();
+                if self.progress.unsaved.is_some() {
+                    self.draw(&mut screen)?; // the status line says why
+                }
+            }
+            self.refill_warm();
         }
         Ok(())
     }
@@ -264,10 +284,15 @@ impl App {
         self.generation += 1;
         let generation = self.generation;
         let cancel = Cancel::default();
-        self.trace_line("run started");
         // Runs are traced while the trace view is open, and only then.
         self.runner.set_tracing(matches!(self.view, View::Trace));
-        let handle = self.spawn_run(index, generation, hash, &cancel);
+        let warm = self.take_warm(&name);
+        self.trace_line(if warm.is_some() {
+            "run started (warm)"
+        } else {
+            "run started"
+        });
+        let handle = self.spawn_run(index, generation, hash, &cancel, warm);
         let run = Run {
             generation,
             hash,
@@ -284,6 +309,7 @@ impl App {
         generation: u64,
         hash: u64,
         cancel: &Cancel,
+        warm: Option<Prepared>,
     ) -> JoinHandle<()> {
         let exercise = self.workbook.exercises[index].clone();
         let (workbook, runner, tx) = (self.workbook.clone(), self.runner.clone(), self.tx.clone());
@@ -291,17 +317,60 @@ impl App {
         std::thread::spawn(move || {
             let started = Instant::now();
             let source = workbook.exercise_path(&exercise);
-            let verdict = runner
-                .run(&workbook, &exercise, &source, &cancel)
-                .map(Box::new);
-            let _ = tx.send(Event::RunDone {
-                generation,
-                name: exercise.name.clone(),
-                hash,
-                verdict,
-                started,
-            });
+            let deliver = |verdict: Option<Verdict>| {
+                let _ = tx.send(Event::RunDone {
+                    generation,
+                    name: exercise.name.clone(),
+                    hash,
+                    verdict: verdict.map(Box::new),
+                    started,
+                });
+            };
+            match warm {
+                Some(prepared) => prepared.go_then(&workbook, &source, &cancel, deliver),
+                None => runner.run_then(&workbook, &exercise, &source, &cancel, deliver),
+            }
         })
+    }
+
+    /// The warm run, if it is one of `name` and still waiting.
+    fn take_warm(&mut self, name: &str) -> Option<Prepared> {
+        if self.warm.as_ref()?.exercise() != name {
+            return None; // another exercise's save: the current one's warm run stays
+        }
+        let traced = self.runner.tracing();
+        self.warm
+            .take()
+            .filter(|w| w.is_waiting() && w.traced() == traced)
+    }
+
+    /// Keep one warm run of the current exercise, and none of any other: made when no run of
+    /// it is in flight (a run in flight has the cores; its end brings a new warm one).
+    fn refill_warm(&mut self) {
+        let name = self.exercise().name.clone();
+        // The next run is traced if the trace view is open now.
+        let traced = matches!(self.view, View::Trace);
+        if self
+            .warm
+            .as_ref()
+            .is_some_and(|w| w.exercise() != name || !w.is_waiting() || w.traced() != traced)
+        {
+            self.warm = None; // dropping it kills the interpreter and removes its sandbox
+            self.trace_line("warm dropped");
+        }
+        if !self.warm_runs || self.warm.is_some() || self.runs.contains_key(&name) || self.quit {
+            return;
+        }
+        self.runner.set_tracing(traced);
+        match self.runner.prepare(&self.workbook, self.exercise()) {
+            Ok(prepared) => {
+                let pid = prepared.pid().unwrap_or(0);
+                self.warm = Some(prepared);
+                self.trace_line(&format!("warm ready {name} pid {pid}"));
+            }
+            // The save then runs cold, and that run reports whatever is wrong.
+            Err(e) => self.trace_line(&format!("warm failed: {e:#}")),
+        }
     }
 
     fn rerun(&mut self) {
@@ -339,7 +408,8 @@ impl App {
             return; // superseded by a newer save (or a reset) of the same exercise
         }
         if let Some(run) = self.runs.remove(name) {
-            let _ = run.handle.join(); // it has just sent its result: this returns at once
+            // It is removing its sandbox now: joined later, never waited for here.
+            self.background.push((run.cancel, run.handle));
         }
         let Some(verdict) = verdict else { return };
         let is_current = self.workbook.index_of(name) == Some(self.current);
@@ -347,7 +417,9 @@ impl App {
         let passed = verdict.passed();
         let was_done = self.progress.is_done(name);
         self.progress.set_done(name, passed);
-        self.save_progress();
+        // Saved only when it changed, and right after the verdict is drawn (see `run`): a
+        // save costs a lock and an fsync, milliseconds the verdict need not wait for.
+        self.progress_due |= was_done != passed;
         if !is_current {
             let s = render::symbols();
             self.status = if passed {
@@ -473,6 +545,10 @@ impl App {
 
     /// Stop every run and wait for it: no child process and no sandbox outlives the watcher.
     pub fn shutdown(&mut self) {
+        self.warm = None;
+        if std::mem::take(&mut self.progress_due) {
+            self.save_progress();
+        }
         for (_, run) in self.runs.drain() {
             run.cancel.cancel();
             self.background.push((run.cancel, run.handle));

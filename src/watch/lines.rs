@@ -9,7 +9,7 @@ use super::Event;
 use crate::progress::Progress;
 use crate::render;
 use crate::runner::process::{self, Cancel};
-use crate::runner::Runner;
+use crate::runner::{Prepared, Runner};
 use crate::workbook::Workbook;
 
 /// Whether `TERM` says the terminal cannot take cursor movement and colours.
@@ -21,16 +21,33 @@ pub fn terminal_is_dumb() -> bool {
 }
 
 /// Runs the current exercise now and each exercise again when it is saved, until Ctrl-C.
-pub fn run(workbook: &Workbook, mut progress: Progress, runner: &Runner, rx: &Receiver<Event>) {
+/// With `warm`, the next run of the exercise last run is prepared while the learner reads.
+pub fn run(
+    workbook: &Workbook,
+    mut progress: Progress,
+    runner: &Runner,
+    rx: &Receiver<Event>,
+    warm: bool,
+) {
     colored::control::set_override(false);
     println!(
         "iolings: this terminal cannot draw a screen (TERM=dumb), so each save prints its verdict below. Ctrl-C quits."
     );
     let current = progress.current(workbook).name.clone();
-    run_one(workbook, &mut progress, runner, &current);
+    let mut prepared = None;
+    run_one(workbook, &mut progress, runner, &current, &mut prepared);
+    // Once after each run (a failure to prepare is not retried until the next run).
+    let mut prepare_next = warm;
     while !process::interrupted() {
+        if std::mem::take(&mut prepare_next) {
+            let last = progress.current(workbook);
+            prepared = runner.prepare(workbook, last).ok();
+        }
         match rx.recv_timeout(Duration::from_millis(200)) {
-            Ok(Event::Saved(name)) => run_one(workbook, &mut progress, runner, &name),
+            Ok(Event::Saved(name)) => {
+                run_one(workbook, &mut progress, runner, &name, &mut prepared);
+                prepare_next = warm;
+            }
             Ok(Event::WatchError(e)) => println!("the file watcher failed: {e}"),
             Ok(_) | Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
@@ -38,7 +55,13 @@ pub fn run(workbook: &Workbook, mut progress: Progress, runner: &Runner, rx: &Re
     }
 }
 
-fn run_one(workbook: &Workbook, progress: &mut Progress, runner: &Runner, name: &str) {
+fn run_one(
+    workbook: &Workbook,
+    progress: &mut Progress,
+    runner: &Runner,
+    name: &str,
+    prepared: &mut Option<Prepared>,
+) {
     let Ok(exercise) = workbook.find(name) else {
         return;
     };
@@ -49,7 +72,16 @@ fn run_one(workbook: &Workbook, progress: &mut Progress, runner: &Runner, name: 
         return;
     }
     println!("\n--- {name}: running {display}");
-    let Some(verdict) = runner.run(workbook, exercise, &file, &Cancel::default()) else {
+    // The warm run if it is of this exercise; any other is dropped (killed) here.
+    let warm = prepared
+        .take()
+        .filter(|p| p.exercise() == name && p.is_waiting());
+    let cancel = Cancel::default();
+    let verdict = match warm {
+        Some(warm) => warm.go(workbook, &file, &cancel),
+        None => runner.run(workbook, exercise, &file, &cancel),
+    };
+    let Some(verdict) = verdict else {
         return;
     };
     progress.set_done(name, verdict.passed());

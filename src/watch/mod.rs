@@ -68,7 +68,13 @@ pub fn start(g: &GlobalArgs, args: &WatchArgs) -> anyhow::Result<u8> {
         }
     };
     if lines::terminal_is_dumb() {
-        lines::run(&workbook, progress, &runner, &rx);
+        lines::run(
+            &workbook,
+            progress,
+            &runner,
+            &rx,
+            runner.warm_runs && !args.no_warm,
+        );
         drop(watcher);
         return Ok(crate::exit::SUCCESS);
     }
@@ -76,7 +82,15 @@ pub fn start(g: &GlobalArgs, args: &WatchArgs) -> anyhow::Result<u8> {
     spawn_key_reader(tx.clone());
     let notice = progress.notice.clone();
     let watching = crate::progress::WatchLock::take(&workbook);
-    let mut app = app::App::new(workbook, progress, Arc::new(runner), tx, args.manual_run);
+    let warm = runner.warm_runs && !args.no_warm;
+    let mut app = app::App::new(
+        workbook,
+        progress,
+        Arc::new(runner),
+        tx,
+        args.manual_run,
+        warm,
+    );
     // Said on the screen: anything printed to stderr now would hide behind it.
     if let Some(notice) = notice {
         app.status = notice;

@@ -372,6 +372,104 @@ impl Watch {
     }
 }
 
+impl Watch {
+    /// Pids of processes working in a sandbox in the child's TMPDIR, each with whether its
+    /// sandbox holds an exercise file yet: a warm interpreter waits in a sandbox with only
+    /// the fixtures; the exercise is copied in at the save.
+    #[cfg(target_os = "linux")]
+    pub fn pids_in_tmp(&self) -> Vec<(u32, bool)> {
+        let tmp = self.tmp.canonicalize().unwrap();
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+                continue;
+            };
+            if let Ok(cwd) = std::fs::read_link(entry.path().join("cwd")) {
+                if cwd.starts_with(&tmp) {
+                    found.push((pid, holds_exercise(&cwd)));
+                }
+            }
+        }
+        found
+    }
+
+    /// Processes in TMPDIR whose sandbox holds an exercise: runs, not warm interpreters.
+    #[cfg(target_os = "linux")]
+    pub fn running_pids(&self) -> Vec<u32> {
+        let pids = self.pids_in_tmp().into_iter();
+        pids.filter(|(_, ran)| *ran).map(|(p, _)| p).collect()
+    }
+
+    /// Sandboxes holding an exercise (runs); a warm run's sandbox has only fixtures.
+    pub fn sandboxes_in_use(&self) -> Vec<String> {
+        self.sandboxes()
+            .into_iter()
+            .filter(|name| holds_exercise(&self.tmp.join(name).join("work")))
+            .collect()
+    }
+
+    /// The pid of the warm interpreter of `name` announced in the trace after line `skip`
+    /// (waiting for that line); returns it with the number of lines up to that one.
+    #[track_caller]
+    pub fn warm_pid_after(&mut self, skip: usize, name: &str) -> (u32, usize) {
+        let line = self.wait_trace_after(skip, &format!("warm ready {name} pid "));
+        let text = &self.trace_lines()[line - 1];
+        let pid = text.rsplit(' ').next().unwrap().parse().unwrap();
+        (pid, line)
+    }
+}
+
+impl Watch {
+    /// Wait until the state file says `name` is done (or, with `done` false, is not): it is
+    /// written right after the verdict is drawn.
+    #[track_caller]
+    pub fn wait_done(&mut self, name: &str, done: bool) {
+        let start = Instant::now();
+        while self.wb.done().contains(&name.to_string()) != done {
+            if start.elapsed() > TIMEOUT {
+                panic!(
+                    "{name} never became {}done in the state file\n{}",
+                    if done { "" } else { "not " },
+                    self.describe()
+                );
+            }
+            self.pump(Duration::from_millis(10));
+        }
+    }
+}
+
+/// Whether `dir` holds a `.py` file (the exercise copied in for a run).
+fn holds_exercise(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries
+            .flatten()
+            .any(|e| e.path().extension().is_some_and(|x| x == "py"))
+    })
+}
+
+/// True while process `pid` exists (a zombie counts as gone).
+pub fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
+        !s.rsplit(')')
+            .next()
+            .unwrap_or("")
+            .trim_start()
+            .starts_with('Z')
+    })
+}
+
+/// CPU time (user + system, in clock ticks) process `pid` has used so far.
+pub fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+}
+
 /// Raw terminal output made readable: a cursor move becomes a line break, other escape
 /// sequences (colors, OSC 8 links, modes) are dropped.
 pub fn readable(raw: &[u8]) -> String {
