@@ -676,7 +676,7 @@ fn a_resized_terminal_is_redrawn_to_its_new_size() {
     let mut w = Watch::seeded();
     w.resize(60, 20);
     // Too narrow for the long key list: the short one.
-    w.expect("h n r l x s c i ? q (? help)");
+    w.expect("h n r l x s t c i ? q (? help)");
     w.resize(120, 40);
     w.expect("h hint · n next");
 }
