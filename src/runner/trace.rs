@@ -118,8 +118,4 @@ impl Trace {
         self.findings.truncate(FINDING_CAP);
         self
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.events.is_empty() && self.findings.is_empty() && self.error.is_none()
-    }
 }

@@ -88,8 +88,16 @@ impl Prepared {
             timeout_secs,
             ..
         } = self;
-        let verdict = run(workbook, &exercise, started, &sandbox, timeout_secs, source, cancel)
-            .unwrap_or_else(|error| Some(Verdict::could_not_run(&name, format!("{error:#}"))));
+        let verdict = run(
+            workbook,
+            &exercise,
+            started,
+            &sandbox,
+            timeout_secs,
+            source,
+            cancel,
+        )
+        .unwrap_or_else(|error| Some(Verdict::could_not_run(&name, format!("{error:#}"))));
         deliver(verdict);
         drop(sandbox);
     }
