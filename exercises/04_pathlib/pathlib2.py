@@ -68,6 +68,9 @@ def client_filename(raw):
 # ---------------------------------------------------------------------------------------------
 # Tests. Read them, don't change them.
 
+from pathlib import PurePosixPath, PureWindowsPath  # noqa: E402
+
+
 POSIX_ROOT = PurePosixPath("/srv/media")
 WINDOWS_ROOT = PureWindowsPath(r"C:\media")
 
@@ -171,6 +174,11 @@ def test_client_filename_windows_path():
     assert got == "report.pdf", (
         "this name came from a Windows browser: os.path.basename on Linux only splits on '/', "
         "so parse it with PureWindowsPath(raw).name"
+    )
+    got = client_filename("C:/Users/bob\\Desktop\\report.pdf")
+    assert got == "report.pdf", (
+        "Windows accepts '/' and '\\' in the SAME path, so a '/' does not make it a POSIX path: "
+        "PureWindowsPath(raw).name splits on both separators"
     )
 
 

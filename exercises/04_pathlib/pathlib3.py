@@ -47,6 +47,7 @@ def largest_files(root, n):
 # Tests. Read them, don't change them.
 
 import os  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 import iolings_testkit as kit  # noqa: E402
 
@@ -157,6 +158,7 @@ def test_only_regular_files_of_an_awkward_tree(tmp_path):
     os.symlink("logs/rotated.log", root / "current.log")  # dangling: its target is gone
     elsewhere = make_tree(tmp_path / "elsewhere", {"huge.iso": 90000})
     os.symlink(elsewhere, root / "mnt")  # a link to a directory outside root
+    os.symlink("logs/app.log", root / "latest.log")  # a link to a regular file
     try:
         got = largest_files(root, 100)
     except OSError as exc:
@@ -164,6 +166,15 @@ def test_only_regular_files_of_an_awkward_tree(tmp_path):
             "largest_files crashed with %r. The tree holds a FIFO and a dangling symlink: "
             "neither is a regular file, and stat() on a dangling link fails. Keep only the "
             "entries for which p.is_file() is true" % (exc,)) from None
+    link = [(path, size) for path, size in got if path == Path("latest.log")]
+    assert link in ([], [(Path("latest.log"), 3000)]), (
+        "latest.log is a symlink to logs/app.log (3000 bytes) but was reported as %r. Whether "
+        "you count such a link or not, never report the size of the LINK itself: p.lstat() "
+        "measures the link (the length of its target's name), p.stat() the file it leads to"
+        % (link,)
+    )
+    if link:
+        sizes["latest.log"] = 3000
     want = sorted(((Path(name), size) for name, size in sizes.items()),
                   key=lambda item: (-item[1], item[0]))
     extra = [str(path) for path, size in got if (path, size) not in want]

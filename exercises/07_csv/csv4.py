@@ -94,12 +94,13 @@ SEMICOLON_OUT = ('"Datum","Empfänger","Betrag"\n'
                  '"05.01.2024","Müller; GmbH\r\nAbt. 3","3.250,75"\n'
                  '"10.01.2024","Café O\'Neil","-12,5"\n')
 
-TAB = "id\tname\tcity\n1\tAnna Maria\tNew York\n2\tBob\tLos Angeles\n\n3\tZoë\tSan José\n"
+TAB = ("id\tname\tcity\n1\tAnna Maria\tNew York\n2\tBob\tLos Angeles\n\n\t\t\n"
+       "3\tZoë\tSan José\n")
 TAB_OUT = ('"id","name","city"\n"1","Anna Maria","New York"\n"2","Bob","Los Angeles"\n'
-           '"3","Zoë","San José"\n')
+           '"","",""\n"3","Zoë","San José"\n')
 
-PIPE = 'sku|title|price\n1001|"Cable | 2 m"|9.99\n1002|Plug|1.50\n1003|Adapter, EU|4.00\n'
-PIPE_OUT = ('"sku","title","price"\n"1001","Cable | 2 m","9.99"\n"1002","Plug","1.50"\n'
+PIPE = 'sku|title|price\n1001|"Cable | 2 m"|9.99\n1002| Plug|1.50\n1003|Adapter, EU|4.00\n'
+PIPE_OUT = ('"sku","title","price"\n"1001","Cable | 2 m","9.99"\n"1002"," Plug","1.50"\n'
             '"1003","Adapter, EU","4.00"\n')
 
 ONE_COLUMN = "email\nanna@example.com\nbob@example.com\nzoe@example.com\n"
@@ -174,6 +175,9 @@ def converted(tmp_path, text, name="upload.csv", windows=False):
 
 def test_convert_to_the_partner_format(tmp_path):
     count, got = converted(tmp_path, PIPE)
+    assert rows_of(got) == rows_of(PIPE_OUT), (
+        "every field must reach the output exactly as it is in the input: ' Plug' keeps its "
+        "leading space (the standard rules: no skipinitialspace)")
     assert got == PIPE_OUT, (
         "the partner's format: ',' between fields, every field in double quotes "
         "(quoting=csv.QUOTE_ALL), each row ending with '\\n' (lineterminator='\\n')")
@@ -212,9 +216,10 @@ def test_convert_a_german_excel_export(tmp_path):
 def test_convert_skips_blank_lines(tmp_path):
     count, got = converted(tmp_path, TAB)
     assert rows_of(got) == rows_of(TAB_OUT), (
-        "a tab-separated file with a blank line: the reader gives [] for it; write only "
-        "rows that have fields")
-    assert count == 4, "4 rows written: the blank line does not count"
+        "a tab-separated file with a blank line and a line of three empty fields: the reader "
+        "gives [] for the blank line only, and ['', '', ''] is a row like any other. Skip a "
+        "row when it is [] (`if row`), not when its fields are empty (`if any(row)`)")
+    assert count == 5, "5 rows written: the blank line does not count"
 
 
 def test_convert_a_one_column_file(tmp_path):
@@ -223,15 +228,40 @@ def test_convert_a_one_column_file(tmp_path):
     assert count == 4
 
 
+def test_sniff_more_than_the_header(tmp_path):
+    text = ("Name;Straße, Nr.;PLZ\r\nAnna;Hauptstr. 5;10115\r\nBob;Ring 2, Hof;80331\r\n"
+            "Zoë;Am Markt 1;01067\r\n")
+    count, got = converted(tmp_path, text)
+    assert rows_of(got)[0] == ["Name", "Straße, Nr.", "PLZ"], (
+        "the header 'Name;Straße, Nr.;PLZ' alone has one ';' and one ',': from that line "
+        "the Sniffer cannot tell the delimiter, the rows below it decide. Sniff a sample of "
+        "the first 64 KiB (f.read(65536)), not only the first line")
+    assert rows_of(got) == [["Name", "Straße, Nr.", "PLZ"], ["Anna", "Hauptstr. 5", "10115"],
+                            ["Bob", "Ring 2, Hof", "80331"], ["Zoë", "Am Markt 1", "01067"]]
+    assert count == 4
+
+
 def test_convert_a_file_bigger_than_the_sample(tmp_path):
     row = '02.01.2024;"Stadtwerke; München";-84,00;Abschlag Strom\r\n'
-    text = "Datum;Empfänger;Betrag;Text\r\n" + row * 3000  # about 170 KiB
-    count, got = converted(tmp_path, text)
+    text = "Datum;Empfänger;Betrag;Text\r\n" + row * 6000  # about 340 KiB
+    samples = []
+    real_sniff = csv.Sniffer.sniff
+
+    def sniff(self, sample, delimiters=None):
+        samples.append(len(sample))
+        return real_sniff(self, sample, delimiters)
+
+    with mock.patch.object(csv.Sniffer, "sniff", sniff):
+        count, got = converted(tmp_path, text)
+    assert samples and max(samples) <= 256 * 1024, (
+        "convert gave the Sniffer %d characters of a %d-character file: sniff a SAMPLE "
+        "(f.read(65536)), not the whole file. On a 2 GB upload that reads it all into memory "
+        "just to guess one character" % (max(samples or [0]), len(text)))
     rows = rows_of(got)
-    assert count == 3001 and len(rows) == 3001, (
-        "3001 rows (header included) in, 3001 rows out, got %d rows (returned %d). Sniff "
+    assert count == 6001 and len(rows) == 6001, (
+        "6001 rows (header included) in, 6001 rows out, got %d rows (returned %d). Sniff "
         "the first 65536 characters, then f.seek(0) and read the WHOLE file from its start"
         % (len(rows), count))
     assert rows[0] == ["Datum", "Empfänger", "Betrag", "Text"], "the header is written first"
     assert rows[1:] == [["02.01.2024", "Stadtwerke; München", "-84,00", "Abschlag Strom"]
-                        ] * 3000, "every row converted like the first"
+                        ] * 6000, "every row converted like the first"

@@ -223,6 +223,9 @@ def test_keywords_only_apply_to_their_own_types():
     assert validate("ab", loose) == ["$: shorter than 3 characters"]
     assert validate([1], loose) == ["$[0]: expected string, got integer"]
     assert validate("日本語", {"minLength": 3}) == [], "minLength counts characters, not bytes"
+    assert validate("日本", {"minLength": 3}) == ["$: shorter than 3 characters"], (
+        "minLength counts characters, not bytes: '日本' is 2 characters (6 bytes in UTF-8), "
+        "shorter than 3: len(instance), no encode()")
     assert validate(4, loose) == ["$: 4 is less than the minimum 5"]
     assert validate(9.5, loose) == ["$: 9.5 is greater than the maximum 9"]
 

@@ -120,19 +120,21 @@ def test_a_secret_reached_through_a_symlink(tmp_path):
 
 
 def test_read_only_for_the_owner_is_private_too(tmp_path):
-    path = secret_file(tmp_path, 0o400)
-    try:
-        got = read_secret(path)
-    except PermissionError as exc:
-        raise AssertionError(
-            "a 0o400 file was refused (%s), but nobody except the owner can touch it. Refuse "
-            "only when a GROUP or OTHERS bit is set: S_IMODE(st_mode) & 0o077 != 0." % exc
-        ) from None
-    assert got == "s3cr3t-token"
+    for mode in (0o400, 0o700, 0o500):
+        path = secret_file(tmp_path, mode)
+        try:
+            got = read_secret(path)
+        except PermissionError as exc:
+            raise AssertionError(
+                "a 0o%o file was refused (%s), but nobody except the owner can touch it. Refuse "
+                "only when a GROUP or OTHERS bit is set: S_IMODE(st_mode) & 0o077 != 0 (not a "
+                "list of allowed modes, not a comparison like mode > 0o600)" % (mode, exc)
+            ) from None
+        assert got == "s3cr3t-token"
 
 
 def test_refuses_when_group_or_others_have_any_access(tmp_path):
-    for mode in (0o644, 0o640, 0o604, 0o620, 0o602, 0o610, 0o601, 0o666):
+    for mode in (0o644, 0o640, 0o604, 0o620, 0o602, 0o610, 0o601, 0o666, 0o440, 0o404, 0o470):
         path = secret_file(tmp_path, mode)
         try:
             read_secret(path)

@@ -143,6 +143,16 @@ def test_secret_hides_its_value():
     for text in (f"{secret}", "%s %r" % (secret, secret), "{}".format(secret), repr([secret]),
                  str({"password": secret}), format(secret)):
         assert PASSWORD not in text, "the value leaked through formatting: %r" % text
+    for show in (lambda: "password=" + secret, lambda: "".join([secret]),
+                 lambda: secret.upper(), lambda: "%.20s" % secret):
+        try:
+            text = show()
+        except (TypeError, AttributeError):
+            continue
+        assert PASSWORD.upper() not in text.upper(), (
+            "the value leaked: %r. A Secret that IS a str (a subclass of str) hands its "
+            "characters to +, join(), str methods and json.dumps() without calling __str__. "
+            "Don't subclass str: keep the value in an attribute" % text)
 
 
 def test_value_from_the_variable():
@@ -162,6 +172,19 @@ def test_value_from_the_variable():
         "log one DEBUG message on 'app.secrets' saying where the secret came from (here: the "
         "variable DB_PASSWORD itself), got %r" % messages)
     assert not any("hunter2" in message for message in messages), "never log the value"
+    handler.records.clear()
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        read_secret("DB_PASSWORD", {"DB_PASSWORD": "x" * 40})
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+    other = [record.getMessage() for record in handler.records]
+    assert other == messages, (
+        "the same source logged %r for one value and %r for another: the log line says "
+        "something about the value (its length? its first characters?). Log only where it "
+        "came from" % (messages, other))
 
 
 def test_reads_os_environ_by_default(tmp_path):
@@ -172,11 +195,33 @@ def test_reads_os_environ_by_default(tmp_path):
     assert got == PASSWORD, "without a mapping, read_secret reads os.environ"
 
 
+def logged_messages(environ):
+    """What read_secret("DB_PASSWORD", environ) logs on 'app.secrets'."""
+    handler = Capture()
+    logger = logging.getLogger("app.secrets")
+    old_level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        read_secret("DB_PASSWORD", environ)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+    return [record.getMessage() for record in handler.records]
+
+
 def test_value_from_a_file(tmp_path):
     path = secret_file(tmp_path)
     with kit.no_leaked_files():
         got = revealed(read_secret("DB_PASSWORD", {"DB_PASSWORD_FILE": path}))
     assert got == PASSWORD, "read the UTF-8 file named by DB_PASSWORD_FILE"
+    messages = logged_messages({"DB_PASSWORD_FILE": path})
+    secret_file(tmp_path, "x" * 40 + "\n")
+    other = logged_messages({"DB_PASSWORD_FILE": path})
+    assert other == messages, (
+        "the same file logged %r with one secret in it and %r with another: the log line "
+        "says something about the value (its length? its first characters?). Log only the "
+        "variable and the path" % (messages, other))
 
 
 def test_line_breaks_inside_the_secret_are_kept(tmp_path):

@@ -222,6 +222,13 @@ def unpack(archive, dest):
                 "DeprecationWarning: %s. Python 3.12 and later warn when tar extraction gets "
                 "no filter: pass filter='data' (or your own filter function) where tarfile "
                 "has filters" % exc) from None
+        except FileNotFoundError as exc:
+            if exc.filename is None or os.path.normpath(os.fspath(exc.filename)) != (
+                    os.path.normpath(os.fspath(dest))):
+                raise
+            raise AssertionError(
+                "%s: the destination's parent folder did not exist yet. Create dest with "
+                "every missing level: os.makedirs(dest, exist_ok=True)" % exc) from None
         except TypeError as exc:
             if "filter" not in str(exc):
                 raise
@@ -267,6 +274,7 @@ def outside(tmp_path):
 def test_pack_names_are_relative_to_the_folder(tmp_path):
     folder = kit.make_tree(tmp_path / "jobs" / "job-17", UPLOAD)
     os.chdir(tmp_path / "jobs")
+    (tmp_path / "downloads").mkdir()
     got = pack(folder, tmp_path / "downloads" / "job-17")
     assert str(got) == str(tmp_path / "downloads" / "job-17.tar.gz"), (
         "pack returns the archive's path: archive_base + '.tar.gz' (format 'gztar')")
@@ -301,6 +309,19 @@ def test_round_trip(tmp_path):
             "it" % exc) from None
     assert snapshot(tmp_path / "linked") == snapshot(folder), (
         "a destination reached through a symlink gets the whole tree too")
+    nested = make_tar(tmp_path / "up" / "nested-link.tar",
+                      member("report.pdf", value=b"%PDF"), member("docs", "dir", mode=0o755),
+                      member("docs/v1", "dir", mode=0o755),
+                      member("docs/v1/current.pdf", "symlink", "../../report.pdf"))
+    try:
+        unpack(nested, tmp_path / "nested")
+    except ValueError as exc:
+        raise AssertionError(
+            "a clean archive was refused (%s): 'docs/v1/current.pdf -> ../../report.pdf' "
+            "points to report.pdf in the destination. A symlink's target is relative to the "
+            "folder the link is IN: resolve dest + dirname(name) + linkname" % exc) from None
+    assert os.readlink(tmp_path / "nested" / "docs" / "v1" / "current.pdf") == (
+        "../../report.pdf"), "the link inside is extracted as it is"
     unpack(make_tar(tmp_path / "up" / "empty.tar"), tmp_path / "new" / "empty")
     assert os.path.isdir(tmp_path / "new" / "empty"), (
         "an empty archive still gives an (empty) destination folder: create dest first")
@@ -344,6 +365,12 @@ def test_refuses_symlinks_that_point_out(tmp_path):
     absolute = make_tar(tmp_path / "up" / "link-abs.tar.gz",
                         member("cfg", "symlink", str(tmp_path / "outside" / "secret.txt")))
     refused(tmp_path, absolute, "the symlink 'cfg' has an absolute target")
+    dest = os.path.realpath(tmp_path / "unpacked")
+    inside = make_tar(tmp_path / "up" / "link-abs-in.tar.gz", member("a.txt", value=b"a"),
+                      member("cfg", "symlink", os.path.join(dest, "a.txt")))
+    refused(tmp_path, inside, "the symlink 'cfg' has an absolute target, even if it names a "
+                              "file in the destination: the tree breaks wherever it is moved "
+                              "or copied. Refuse every absolute linkname (os.path.isabs)")
 
 
 def test_refuses_a_chain_of_harmless_looking_links(tmp_path):
@@ -375,6 +402,12 @@ def test_refuses_hard_links_out(tmp_path):
                        member("passwd", value=b"owned"))
     refused(tmp_path, archive, "the hard link 'passwd' is the very file outside/secret.txt; "
                                "the next member named passwd overwrites it")
+    nested = make_tar(tmp_path / "up" / "hardlink-nested.tar.gz", member("etc", "dir"),
+                      member("etc/passwd", "hardlink", "../outside/secret.txt"),
+                      member("etc/passwd", value=b"owned"))
+    refused(tmp_path, nested, "the hard link 'etc/passwd -> ../outside/secret.txt' leads out: "
+                              "a HARD link's target is relative to the destination (the "
+                              "archive's top), not to the link's folder as a symlink's is")
 
 
 def test_refuses_special_files(tmp_path):
@@ -402,6 +435,7 @@ def test_modes_are_tamed(tmp_path):
 def test_without_tar_filters(tmp_path):
     outside(tmp_path)
     folder = kit.make_tree(tmp_path / "job-17", UPLOAD)
+    (tmp_path / "up").mkdir()
     archive = pack(folder, tmp_path / "up" / "job-17")
     attacks = [
         (make_tar(tmp_path / "up" / "a1.tar.gz", member("../outside/evil.txt", value=b"x")),
@@ -418,10 +452,15 @@ def test_without_tar_filters(tmp_path):
                   member("passwd", "hardlink", "../outside/secret.txt"),
                   member("passwd", value=b"x")), "a hard link out"),
         (make_tar(tmp_path / "up" / "a6.tar.gz", member("data", "fifo")), "a FIFO"),
+        (make_tar(tmp_path / "up" / "a7.tar.gz", member("etc", "dir"),
+                  member("etc/passwd", "hardlink", "../outside/secret.txt"),
+                  member("etc/passwd", value=b"x")),
+         "a hard link out from a folder (its target is relative to the destination)"),
     ]
     modes = make_tar(tmp_path / "up" / "modes.tar.gz",
                      member("tool", value=b"#!/bin/sh\n", mode=0o4755),
-                     member("shared.txt", value=b"x\n", mode=0o666))
+                     member("shared.txt", value=b"x\n", mode=0o666),
+                     member("drop", "dir", mode=0o2777))
     with python_without_tar_filters():
         unpack(archive, tmp_path / "clean")
         for bad, why in attacks:
@@ -430,8 +469,8 @@ def test_without_tar_filters(tmp_path):
     assert snapshot(tmp_path / "clean") == snapshot(folder), (
         "on a Python without tar filters, a clean archive must still unpack completely")
     got = {n: stat.S_IMODE(os.stat(tmp_path / "modes" / n).st_mode)
-           for n in ("tool", "shared.txt")}
-    assert got == {"tool": 0o755, "shared.txt": 0o644}, (
-        "on a Python without tar filters the setuid bit and group/other write stayed (%s): "
-        "set member.mode &= 0o755 yourself before extracting"
+           for n in ("tool", "shared.txt", "drop")}
+    assert got == {"tool": 0o755, "shared.txt": 0o644, "drop": 0o755}, (
+        "on a Python without tar filters the setuid/setgid bits and group/other write stayed "
+        "(%s): set member.mode &= 0o755 yourself before extracting, for files AND folders"
         % {k: oct(v) for k, v in got.items()})

@@ -217,8 +217,10 @@ def _check_stored(folder, got, data):
     stored = _file_bytes(path)
     assert len(stored) == len(data), (
         "the temp file holds %d bytes, the body has %d: every byte must reach the file, "
-        "unchanged. A short read is not the end of the body: keep reading until a read "
-        "returns b''" % (len(stored), len(data)))
+        "unchanged. %s" % (len(stored), len(data), "A short read is not the end of the "
+        "body: keep reading until a read returns b''" if len(stored) < len(data) else
+        "MORE bytes than the body were written: write only what each read gave (with "
+        "readinto, the first n bytes of the buffer: buf[:n])"))
     assert stored == data, (
         "the temp file does not hold the body's bytes as they came: write the chunks in "
         "binary mode, unchanged (no decoding, no newline translation)")
@@ -372,6 +374,8 @@ def _failed(stream, folder, expected, situation, advice="", **fault):
                 got = receive_body(stream, folder, CHUNK)
         except BaseException as exc:
             raised = exc
+            if fault:  # one of the very OSErrors the file system raised
+                expected = next((e for e in record.errors if e is exc), record.errors[0])
             cause = exc
             while cause is not None:  # a traceback keeps the frames (and their files) alive
                 cause.__traceback__ = None
@@ -381,11 +385,10 @@ def _failed(stream, folder, expected, situation, advice="", **fault):
                 "%s, and receive_body returned %r as if all was well: the caller would go on "
                 "with half a body. Clean up, then re-raise with a bare `raise`"
                 % (situation, got))
-    assert raised is expected or (not isinstance(expected, BaseException)
-                                  and isinstance(raised, OSError)
-                                  and raised.errno == expected), (
-        "%s: the caller must get that same exception, not %r. After cleaning up, re-raise "
-        "it with a bare `raise`" % (situation, raised))
+    assert raised is expected, (
+        "%s: the caller must get that same exception, %r, not %r. After cleaning up, "
+        "re-raise it with a bare `raise` (a new exception loses the original's details)"
+        % (situation, expected, raised))
     left = sorted(set(os.listdir(folder)) - set(before))
     assert left == [], (
         "%s, and the half-written temp file %s stayed in the folder. Every failed upload "

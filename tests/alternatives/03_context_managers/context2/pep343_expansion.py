@@ -152,6 +152,27 @@ def test_exception_propagates_when_exit_returns_false():
             "__exit__ must run exactly once, also when the body raises")
 
 
+def test_the_exception_keeps_its_context():
+    # The body fails while handling another error: a `with` statement hands that exception
+    # on untouched, "During handling of the above exception..." and all.
+    def body(value):
+        try:
+            raise KeyError("upload-17")
+        except KeyError:
+            raise ValueError("bad upload")
+
+    caught = None
+    try:
+        run_with(Recorder(), body)
+    except ValueError as exc:
+        caught = exc
+    assert caught is not None, "the body's ValueError must propagate"
+    assert isinstance(caught.__context__, KeyError) and not caught.__suppress_context__, (
+        "the ValueError reached the caller with the KeyError it was raised during hidden "
+        "(__suppress_context__ is set): `raise exc from None` changes the exception. A `with` "
+        "statement re-raises it untouched: use a bare `raise`")
+
+
 def test_true_from_exit_swallows_the_exception():
     for returned in (True, 1, "yes"):
         cm = Recorder(exit_returns=returned)

@@ -45,6 +45,9 @@ def safe_join(base, user_path):
 # ---------------------------------------------------------------------------------------------
 # Tests. Read them, don't change them.
 
+import os  # noqa: E402
+from pathlib import Path  # noqa: E402
+
 
 def make_storage(tmp_path):
     """tmp_path/files (the base) with users/42/avatar.png, and a secret file OUTSIDE it."""

@@ -233,6 +233,17 @@ def _must_raise(fn, why):
         got = _within(fn)
     except ValueError:
         return
+    except AssertionError as exc:
+        raise AssertionError("%s: %s" % (why, exc)) from None
+    except struct.error as exc:
+        raise AssertionError(
+            "%s: raise ValueError, not struct.error (%s), which is not a ValueError: check "
+            "the range yourself before packing" % (why, exc)) from None
+    except TypeError as exc:
+        raise AssertionError(
+            "%s: raise ValueError, not TypeError (%s): a value read with one wire type was "
+            "converted as another; check a known field's wire type before using its value"
+            % (why, exc)) from None
     except IndexError as exc:
         raise AssertionError(
             "%s: raise ValueError, not IndexError (%s): check that the data goes on before "
@@ -244,7 +255,7 @@ def test_varint_errors():
     _must_raise(lambda: decode_varint(b"\x96", 0), "96 is a varint cut short (its top bit says more follows)")
     _must_raise(lambda: decode_varint(b"", 0), "no byte at all")
     _must_raise(lambda: decode_varint(b"\xff" * 10 + b"\x01", 0), "an 11-byte varint")
-    _must_raise(lambda: encode_varint(-1), "encode_varint(-1): varints are unsigned")
+    _must_raise(lambda: encode_varint(-1), "encode_varint(-1): varints are unsigned, so raise ValueError for n < 0")
     _must_raise(lambda: encode_varint(2**64), "encode_varint(2**64): more than 64 bits")
 
 
@@ -328,6 +339,12 @@ def test_decode():
     assert _decode("08 80 80 80 80 f8 ff ff ff ff 01") == dict(DEFAULTS, id=-2147483648)
     assert _decode("08 ff ff ff ff 07") == dict(DEFAULTS, id=2147483647)
     assert _decode("08 01 08 02") == dict(DEFAULTS, id=2), "the last value of a field wins"
+    assert _decode("08 96 81 80 80 10 18 84 80 80 80 10") == dict(DEFAULTS, id=150, offset=2), (
+        "id's varint is 2**32 + 150 and offset's 2**32 + 4: an int32 or sint32 keeps only the "
+        "LOW 32 bits of its varint (value & 0xFFFFFFFF), then reads them as signed (int32: "
+        "subtract 2**32 from values >= 2**31) or unzigzags them (sint32)")
+    assert _decode("08 ff ff ff ff 0f") == dict(DEFAULTS, id=-1), (
+        "a 5-byte varint 2**32 - 1 is int32 -1 too: its low 32 bits are all ones")
 
 
 def test_round_trip():
@@ -377,6 +394,7 @@ def test_broken_messages():
         "33 08 01": "wire type 3 in a field this reader does not know",
         "37 01": "wire type 7 in a field this reader does not know",
         "00 01": "field number 0",
+        "02 00": "field number 0 with wire type 2 (the tag 02 is not 0, but its number, tag >> 3, is)",
         "0a 01 78": "field 1 (int32) sent as length-delimited",
         "2a 01 78": "field 5 (fixed32) sent as length-delimited",
         "12 02 c3 28": "a name that is not UTF-8",

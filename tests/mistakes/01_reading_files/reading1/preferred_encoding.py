@@ -94,7 +94,14 @@ def what_is_wrong_with(got, expected):
     """Why the lines poem_lines returned differ from the file's lines, in words."""
     if not isinstance(got, list) or not all(isinstance(line, str) for line in got):
         return "poem_lines must return a list of str, one per line of the file"
-    if any(line.endswith(("\n", "\r")) for line in got):
+    if any(line.endswith("\r") for line in got):
+        return (
+            "a line ends with \"\\r\": this file was saved on Windows, its lines end with "
+            "\"\\r\\n\", and the \"\\r\" is part of the line ending, not of the line. Open it "
+            "in text mode with the default newline translation (no newline=\"\", not \"rb\"): "
+            "it turns \"\\r\\n\" into \"\\n\", which line.rstrip(\"\\n\") then removes"
+        )
+    if any(line.endswith("\n") for line in got):
         return (
             "each line must come without the trailing newline: for line in f gives every "
             "line with its \"\\n\"; remove it with line.rstrip(\"\\n\")"
@@ -171,6 +178,12 @@ def test_poem_lines_when_the_last_line_has_no_newline(tmp_path):
 def test_poem_lines_splits_only_at_newlines(tmp_path):
     got = lines_of(tmp_path, "page one\x0cpage two\nline\u2028separator\nend\n")
     expected = ["page one\x0cpage two", "line\u2028separator", "end"]
+    assert got == expected, what_is_wrong_with(got, expected)
+
+
+def test_poem_lines_of_a_file_saved_on_windows(tmp_path):
+    got = lines_of(tmp_path, "Morning at the Café\r\n\r\n    a croissant  \r\nthe noon.\r\n")
+    expected = ["Morning at the Café", "", "    a croissant  ", "the noon."]
     assert got == expected, what_is_wrong_with(got, expected)
 
 

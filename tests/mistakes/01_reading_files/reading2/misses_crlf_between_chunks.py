@@ -74,8 +74,14 @@ def test_size_counts_characters_and_bytes():
     )
 
 
-def test_size_counts_the_bytes_on_disk_of_a_windows_file():
-    got = size_of("windows.txt")[1]
+def test_size_of_a_windows_file():
+    chars, got = size_of("windows.txt")
+    assert chars == 65, (
+        "windows.txt read in text mode is 65 characters, and size_of says %d: the text is "
+        "what text mode gives you, where each \\r\\n has become one \\n (universal "
+        "newlines). Decoding the bytes yourself or opening with newline='' keeps every \\r "
+        "and counts it: len() of open(path, encoding='utf-8').read()" % chars
+    )
     assert got == 74, (
         "windows.txt takes 74 bytes on disk, and size_of says %d. Text mode turned each \\r\\n "
         "into \\n while reading, so re-encoding the text (len(text.encode())) loses one byte "

@@ -59,6 +59,7 @@ def sha256_of(path):
 # ---------------------------------------------------------------------------------------------
 # Tests. Read them, don't change them.
 
+import hashlib
 import os
 
 import iolings_testkit as kit
@@ -162,6 +163,24 @@ def test_count_errors_in_awkward_lines(tmp_path):
             "count_errors says %d for a log whose lines are %r: %s"
             % (got, [text[:60] + ("..." if len(text) > 60 else "") for text in
                      line.splitlines()], advice)
+        )
+
+
+def test_both_functions_on_an_empty_file(tmp_path):
+    path = tmp_path / "empty.upload"
+    path.write_bytes(b"")  # a 0-byte upload, or a log just rotated
+    for function, expected in ((count_errors, 0), (sha256_of, hashlib.sha256(b"").hexdigest())):
+        try:
+            got = function(path)
+        except ValueError as error:
+            raise AssertionError(
+                "%s failed on an empty file (%s): files of 0 bytes exist, and mmap cannot map "
+                "one. Read with plain reads (for line in f, or f.read(64 * 1024) in a loop), "
+                "which simply return nothing at the end" % (function.__name__, error)
+            ) from None
+        assert got == expected, (
+            "%s returned %r for an empty file: no line contains ERROR (0), and the SHA-256 "
+            "of no bytes at all is %s" % (function.__name__, got, expected)
         )
 
 

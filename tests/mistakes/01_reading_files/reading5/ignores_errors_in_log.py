@@ -78,15 +78,13 @@ def test_read_damaged_log_keeps_going_and_marks_the_damage():
         "The log is UTF-8 apart from a few bad bytes: errors= decides what open() does with "
         "bytes that don't decode, instead of raising"
     )
-    assert call(read_damaged_log, "server.log", damaged) == [
+    got = call(read_damaged_log, "server.log", damaged)
+    expected = [
         "2024-05-01 12:00:00 INFO  user=zoë logged in",
         "2024-05-01 12:00:03 WARN  upload name=r\ufffdsum\ufffd.pdf rejected",
         "2024-05-01 12:00:04 INFO  user=josé logged out",
-    ], (
-        "decode as UTF-8 with errors='replace': each undecodable byte becomes U+FFFD ('�') "
-        "and every valid character stays as it is. errors='ignore' deletes the bad bytes "
-        "without a trace; latin-1 turns every valid 'ë' and 'é' into mojibake ('Ã«', 'Ã©')"
-    )
+    ]
+    assert got == expected, lines_problem(got, expected)
 
 
 def lines_problem(got, expected, export=False):
@@ -133,9 +131,20 @@ def lines_problem(got, expected, export=False):
                 "few bad bytes" % line[:70]
             )
         if line != want and "\ufffd" in want and "\ufffd" not in line:
+            if "\\x" in line and "\\x" not in want:
+                how = ("errors='backslashreplace' wrote them as '\\xe9', which looks like "
+                       "text but is not what the line held")
+            elif any("\udc80" <= c <= "\udcff" for c in line):
+                how = ("errors='surrogateescape' turned them into lone surrogates, which "
+                       "print as nothing useful and crash when encoded as UTF-8")
+            elif line == want.replace("\ufffd", ""):
+                how = "errors='ignore' dropped them without a trace"
+            else:
+                how = ("that line was decoded with another codec, so the damage no longer "
+                       "shows: the log is UTF-8, a few bad bytes don't make a line cp1252")
             return (
-                "the bad bytes in %r were not replaced by U+FFFD: errors='ignore' drops them "
-                "without a trace. Decode as UTF-8 with errors='replace'" % want
+                "the bad bytes in %r were not replaced by U+FFFD: %s. Decode the whole log "
+                "as UTF-8 with errors='replace'" % (want, how)
             )
         if line != want and "\ufffd" in line and "\ufffd" not in want:
             return (

@@ -105,12 +105,14 @@ def test_load_settings_with_awkward_lines(tmp_path):
         b"motd =  Welcome back, Zo\xc3\xab!  \r\n"
         b"   \r\n"  # only spaces: an empty line too
         b"empty=\r\n"
+        b"cache.ttl-seconds = 300\r\n"  # keys are not only letters and digits
         b"retries=3"  # the last line has no line ending
     )
     expected = {
         "dsn": "postgres://app:s3cr=t@db.internal:5432/app?sslmode=require",
         "motd": "Welcome back, Zoë!",
         "empty": "",
+        "cache.ttl-seconds": "300",
         "retries": "3",
     }
     try:
@@ -140,6 +142,12 @@ def test_load_settings_with_awkward_lines(tmp_path):
                 "(line.partition('=') or line.split('=', 1)), and keep the rest of the line as "
                 "the value"
             )
+        elif "cache.ttl-seconds" not in got:
+            problem = (
+                "the key 'cache.ttl-seconds' is missing: a key is everything before the first "
+                "'=', dots and dashes included (a pattern such as \\w+ does not match it). "
+                "Split with line.partition('=') and strip both sides"
+            )
         elif got.get("motd") != expected["motd"]:
             problem = (
                 "strip the spaces around the value, not the spaces inside it: "
@@ -166,6 +174,18 @@ def test_decode_upload_utf8_with_a_bom():
         "the text starts with the BOM ('\\ufeff', or 'ï»¿' decoded as cp1252): decode with "
         "'utf-8-sig' so a leading BOM is dropped"
     )
+
+
+def test_decode_upload_changes_nothing_but_the_encoding():
+    for encoding in ("utf-8", "cp1252"):
+        text = "Zoë Müller\r\n5 €\r\n\r\nend\rof the old Mac part\n"
+        got = decode_upload(text.encode(encoding))
+        assert got == text, (
+            "an upload in %s came back as %r: decoding turns bytes into characters and "
+            "changes nothing else. The \\r\\n and \\r of the file must stay as they are; "
+            "a TextIOWrapper (or open()) would translate them, bytes.decode() does not"
+            % (encoding, got)
+        )
 
 
 def test_decode_upload_cp1252():

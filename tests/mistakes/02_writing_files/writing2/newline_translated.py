@@ -186,6 +186,42 @@ def test_the_temp_file_is_in_the_same_directory(tmp_path):
         assert f.read() == NEW, "the target must hold the new text"
 
 
+def test_a_bare_file_name_gets_its_temp_file_in_the_current_directory(tmp_path):
+    here = os.getcwd()
+    os.chdir(tmp_path)  # "settings.conf" is then a file of tmp_path
+    try:
+        _put("settings.conf", OLD)
+        with kit.record_io() as rec:
+            write_atomic("settings.conf", NEW)
+        target = os.path.realpath("settings.conf")
+        sources = [os.path.realpath(e[1]) for e in rec.events
+                   if e[0] in ("replace", "rename") and os.path.realpath(e[2]) == target]
+    finally:
+        os.chdir(here)
+    assert sources != [], (
+        "write_atomic('settings.conf', ...) never renamed a file onto it: write a temp file "
+        "next to it, then os.replace(tmp, path)")
+    assert os.path.dirname(sources[-1]) == os.path.dirname(target), (
+        "for the bare name 'settings.conf' the temp file was created in %s, not in the "
+        "current directory %s where the file is. os.path.dirname('settings.conf') is '', and "
+        "turning that into None (or leaving dir= out) lets mkstemp use /tmp: take the folder "
+        "of os.path.abspath(path)" % (os.path.dirname(sources[-1]), os.path.dirname(target)))
+
+
+def test_a_dangling_symlink_is_a_new_file(tmp_path):
+    path = tmp_path / "settings.conf"
+    os.symlink(tmp_path / "removed-by-the-last-deploy.conf", path)  # points to nothing
+    try:
+        write_atomic(path, NEW)
+    except FileNotFoundError as exc:
+        assert False, (
+            "the path is a symlink to a file that no longer exists, and write_atomic raised "
+            "%r. os.path.lexists() says the link is there, but os.stat() follows it and finds "
+            "nothing, so there is no old mode to keep: treat it as a new file (try os.stat(), "
+            "except FileNotFoundError)" % exc)
+    assert _state(path) == "the new content", "the path must lead to the new text"
+
+
 def test_two_saves_at_the_same_moment(tmp_path):
     # Two workers save the same file at once: the second one runs from start to end while
     # the first is just about to rename its temp file.

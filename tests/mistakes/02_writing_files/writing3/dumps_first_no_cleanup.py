@@ -103,16 +103,28 @@ LEAKED_FD = ("save_config left a file descriptor open: tempfile.mkstemp() return
              "a second time leaves mkstemp's descriptor open")
 
 
+LEAKED_WITH_THE_ERROR = (
+    "save_config failed (%s), and a file it opened is still open while the caller holds the "
+    "exception: its traceback keeps save_config's variables alive, the open temp file among "
+    "them, for as long as the caller keeps it (to log it, or to retry later). Close the file "
+    "before the error leaves the function: write inside `with open(fd, 'w', "
+    "encoding='utf-8') as f:` within the try, or close it in the cleanup")
+
+
 def _outcome(path, config):
     """Call save_config; return None, or (type, errno, text) of the exception it raised."""
-    got = None
+    got = kept = None
     before = _open_fds()
     with kit.no_leaked_files():  # a failed save must still close its file
         try:
             save_config(path, config)
         except BaseException as exc:
+            kept = exc  # the caller keeps the error, as a service logging it would
             got = type(exc), getattr(exc, "errno", None), "%s: %s" % (type(exc).__name__, exc)
+        leaked_while_kept = _open_fds() != before
+        kept = None
     assert _open_fds() == before, LEAKED_FD
+    assert not leaked_while_kept, LEAKED_WITH_THE_ERROR % (got[2] if got else "no error")
     return got
 
 

@@ -187,6 +187,56 @@ def test_reader_of_a_missing_journal(tmp_path):
     assert got == []
 
 
+def test_only_a_missing_journal_means_no_records(tmp_path):
+    path = tmp_path / "journal.jsonl"
+    _put(path, b"".join(json.dumps(r).encode("utf-8") + b"\n" for r in FIXTURE_RECORDS))
+    with kit.fail_at("open", errno.EIO, path=path.name) as failing:
+        try:
+            got = read_records(path)
+        except OSError:
+            got = None  # the disk error reached the caller
+    assert not failing.fired or got is None, (
+        "opening the journal failed with EIO (a disk error), and read_records returned %r as "
+        "if there were no records: only a missing journal (FileNotFoundError) means 'no "
+        "records yet'. Catching OSError also hides disk errors, permissions, a directory in "
+        "its place, and the caller believes committed records are gone: catch "
+        "FileNotFoundError only" % (got,))
+    folder = tmp_path / "folder.jsonl"
+    folder.mkdir()  # a directory where the journal should be
+    try:
+        got = read_records(folder)
+    except OSError:
+        got = None
+    assert got is None, (
+        "the journal's path is a directory, and read_records returned %r: only a missing "
+        "journal means no records. Open it and let every error other than FileNotFoundError "
+        "through (an os.path.isfile() check answers 'missing' for a directory)" % (got,))
+
+
+def test_a_failing_repair_check_is_not_skipped(tmp_path):
+    path = tmp_path / "journal.jsonl"
+    committed = b"".join(json.dumps(r).encode("utf-8") + b"\n" for r in FIXTURE_RECORDS)
+    _put(path, committed + b'{"seq": 4, "event": "up')  # a torn tail
+    with kit.fail_at("open", errno.EIO, once=True, path=path.name) as failing:
+        try:
+            append_record(path, MORE[0])
+            raised = False
+        except OSError:
+            raised = True
+    if not failing.fired:
+        return  # the journal was never opened: the other tests say why it must be
+    data = _bytes(path)
+    assert raised or data.startswith(committed) and b'"up{' not in data, (
+        "the first open of the journal failed with EIO (a disk error) and append_record went "
+        "on as if all was well: the torn tail was never cut off, and the new record was glued "
+        "onto it. Only a missing journal (FileNotFoundError) means there is nothing to "
+        "repair; let every other error reach the caller (catch FileNotFoundError, not "
+        "OSError)")
+    assert raised, (
+        "opening the journal failed with EIO and append_record returned normally: the caller "
+        "believes the record is committed. Let the error through")
+
+
 def test_reader_skips_a_torn_last_line():
     got = _read("journal.jsonl", "journal.jsonl, whose last line was torn by a crash")
     assert got == FIXTURE_RECORDS, "the three complete records, and not the torn fourth one"

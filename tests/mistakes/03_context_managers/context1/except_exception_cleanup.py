@@ -138,6 +138,18 @@ def test_count_words_splits_on_any_whitespace(tmp_path):
         "file as UTF-8: decoded as Latin-1, the bytes of 'à' contain a no-break space)")
 
 
+def test_count_words_of_a_big_file(tmp_path):
+    path = tmp_path / "big.txt"
+    words = ["w%05d" % n for n in range(30000)]  # 7 characters per word and space
+    path.write_bytes((" ".join(words) + "\n").encode("utf-8"))
+    got = count_words(path)
+    assert got == len(words), (
+        "this file has %d words and count_words says %d. Its reads (of 1000, 4096, 8192... "
+        "characters) end in the middle of words, and a word cut in two between two chunks "
+        "counts twice: count per line (for line in f: len(line.split())) or split the "
+        "whole text, never fixed-size chunks on their own" % (len(words), got))
+
+
 def test_count_words_closes_the_file():
     with kit.no_leaked_files():
         count_words("notes.txt")
@@ -163,6 +175,13 @@ def test_first_line_keeps_everything_but_the_newline(tmp_path):
     assert got == "last: no newline", (
         "the last line has no newline to cut: line[:-1] removes a real character. "
         "line.rstrip('\\n') removes a newline only when there is one")
+    windows = tmp_path / "windows.txt"
+    windows.write_bytes("name: upload\r\nkey: saved on Windows  \r\n".encode("utf-8"))
+    got = first_line_starting_with(windows, "key:")
+    assert got == "key: saved on Windows  ", (
+        "on a file saved on Windows the line came back as %r: its line ending is \"\\r\\n\", "
+        "and the \"\\r\" is part of it. Open in text mode with the default newline "
+        "translation (no newline='') and remove the \"\\n\" with line.rstrip('\\n')" % (got,))
     got = first_line_starting_with(path, "TODO:")
     assert got is None, (
         "'  TODO: indented' does not START with 'TODO:': test line.startswith(prefix) on the "

@@ -49,6 +49,7 @@ class LockFile:
 # ---------------------------------------------------------------------------------------------
 # Tests. Read them, don't change them.
 
+import errno  # noqa: E402
 import pathlib  # noqa: E402
 
 import iolings_testkit as kit  # noqa: E402
@@ -79,6 +80,23 @@ def test_lock_does_not_leak_file_handles(tmp_path):
     with kit.no_leaked_files():
         with LockFile(path):
             pass
+
+
+def test_a_lock_that_cannot_be_released_is_reported(tmp_path):
+    path = tmp_path / "job.lock"
+    raised = None
+    with kit.fail_at("unlink", errno.EIO, path=path.name) as removal:
+        try:
+            with LockFile(path):
+                pass
+        except OSError as exc:
+            raised = exc
+    if path.exists():
+        os.remove(path)
+    assert not removal.fired or raised is not None, (
+        "removing the lock file failed with EIO, and nobody was told: the lock stays on disk "
+        "and no later run of the job can ever start. Don't wrap os.remove() in a try that "
+        "ignores its errors: let them reach the caller")
 
 
 def test_second_lock_fails_while_first_is_held(tmp_path):

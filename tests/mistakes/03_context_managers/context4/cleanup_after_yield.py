@@ -60,7 +60,12 @@ def scratch_directory(parent):
 # (They look around inside the with blocks but assert after them: a context manager that
 # swallows exceptions would otherwise swallow the test's own AssertionError.)
 
+import errno  # noqa: E402
 import os  # noqa: E402
+import pathlib  # noqa: E402
+import shutil  # noqa: E402
+
+import iolings_testkit as kit  # noqa: E402
 
 
 def test_gives_a_fresh_directory_and_removes_it(tmp_path):
@@ -164,3 +169,34 @@ def test_directory_removed_on_keyboard_interrupt(tmp_path):
     assert list(tmp_path.iterdir()) == [], (
         "the scratch directory survived a Ctrl-C: KeyboardInterrupt is a BaseException, "
         "not an Exception, so `except Exception` misses it. A `finally` runs for everything")
+
+
+def test_a_failed_mkdtemp_reaches_the_caller(tmp_path):
+    raised = None
+    with kit.fail_at("mkdir", errno.ENOSPC):  # no room for one more directory
+        try:
+            with scratch_directory(tmp_path):
+                pass
+        except BaseException as exc:
+            raised = exc
+    assert isinstance(raised, OSError) and raised.errno == errno.ENOSPC, (
+        "creating the scratch directory failed with ENOSPC, and the caller got %r instead: "
+        "the cleanup ran for a directory that was never made (path had no value yet). "
+        "Create it BEFORE the try: only what exists needs cleaning up" % (raised,))
+
+
+def test_a_failed_cleanup_is_reported(tmp_path):
+    raised = None
+    with kit.fail_at("unlink", errno.EIO, once=True) as removal:
+        try:
+            with scratch_directory(tmp_path) as work:
+                (pathlib.Path(work) / "page-1.png").write_bytes(b"\x89PNG")
+        except OSError as exc:
+            raised = exc
+    leftovers = os.listdir(tmp_path)
+    for name in leftovers:
+        shutil.rmtree(tmp_path / name)
+    assert not removal.fired or raised is not None or leftovers == [], (
+        "deleting the scratch directory failed (EIO on one of its files), and nobody was told: "
+        "%s stayed on disk. shutil.rmtree(path, ignore_errors=True) hides exactly that: let "
+        "its error reach the caller" % leftovers)

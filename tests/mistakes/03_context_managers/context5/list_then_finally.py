@@ -60,6 +60,7 @@ def merge_logs(paths, out_path):
 # Tests. Read them, don't change them.
 
 import builtins  # noqa: E402
+import contextlib  # noqa: E402
 import errno  # noqa: E402
 import io  # noqa: E402
 import os  # noqa: E402

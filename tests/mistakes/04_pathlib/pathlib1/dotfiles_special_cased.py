@@ -64,6 +64,8 @@ def report_path(upload):
 # ---------------------------------------------------------------------------------------------
 # Tests. Read them, don't change them.
 
+from pathlib import Path, PurePath  # noqa: E402
+
 
 def test_thumbnail_is_a_path():
     got = thumbnail_path(Path("media/2024/cat.jpg"))
@@ -85,6 +87,20 @@ def test_thumbnail_replaces_only_the_last_suffix():
     assert got == Path("media/2024/thumbs/cat.photo.webp"), (
         "only the LAST suffix is replaced: 'cat.photo.JPG' keeps '.photo' "
         "(with_suffix('.webp') does exactly this; splitting the name on the first dot does not)"
+    )
+
+
+def test_thumbnail_changes_the_end_of_the_name_only():
+    got = thumbnail_path(Path("uploads/sign.png"))
+    assert got == Path("uploads/thumbs/sign.webp"), (
+        "'sign.png' must give 'sign.webp'. str.rstrip('.png') does not remove a suffix: it strips "
+        "every trailing '.', 'p', 'n' and 'g' (leaving 'si'). Use with_suffix('.webp') or the stem"
+    )
+    got = thumbnail_path(Path("uploads/scan.png.png"))
+    assert got == Path("uploads/thumbs/scan.png.webp"), (
+        "only the LAST suffix is replaced: 'scan.png.png' becomes 'scan.png.webp'. "
+        "str.replace(suffix, '.webp') changes the FIRST '.png' in the name; with_suffix() "
+        "works on the end of the name"
     )
 
 
@@ -122,6 +138,10 @@ def test_split_name_multiple_suffixes():
         "'backup.tar.gz' has TWO suffixes, path.suffixes == ['.tar', '.gz']; "
         "os.path.splitext and path.suffix only see the last one"
     )
+    assert split_name(Path("exports/data.tar.gz")) == ("data", ".tar.gz"), (
+        "cut exactly len(extensions) characters off the end of the name: str.rstrip('.tar.gz') "
+        "strips CHARACTERS from that set, not the suffix, and leaves 'd' of 'data'"
+    )
 
 
 def test_split_name_without_suffix():
@@ -142,6 +162,11 @@ def test_split_name_dotfile_with_an_extension():
         "a hidden file can have an extension too: Path('.eslintrc.json').suffixes is "
         "['.json'] (only the LEADING dot is part of the base). Take the extensions from "
         "path.suffixes instead of special-casing names that start with a dot"
+    )
+    got = split_name(Path("home/ann/.backup.tar.gz"))
+    assert got == (".backup", ".tar.gz"), (
+        "'.backup.tar.gz' is the hidden base '.backup' with the extensions ['.tar', '.gz']: "
+        "only the leading dot belongs to the base. Join path.suffixes and cut them off the name"
     )
 
 

@@ -51,6 +51,7 @@ def changed_since(root, since, pattern="*"):
 # Tests. Read them, don't change them.
 
 import os
+from pathlib import Path
 
 import iolings_testkit as kit
 
@@ -111,7 +112,11 @@ def check_files(root, got, want, missing_hint):
         "metadata change, os.utime included) and keep only mtime > since, strictly"
         % ", ".join(stale)
     )
-    assert extra == [], "listed %s, which the pattern does not match" % ", ".join(map(str, extra))
+    assert extra == [], (
+        "listed %s, which the pattern does not match (on POSIX a glob pattern is matched "
+        "case-sensitively, as rglob() and fnmatch.fnmatchcase() do: 'q*.csv' does not match "
+        "'Q9.CSV')" % ", ".join(map(str, extra))
+    )
     missing = [str(p) for p in want if p not in got]
     assert missing == [], "missed %s: %s" % (", ".join(missing), missing_hint)
 
@@ -190,7 +195,7 @@ def test_pattern_matches_names_at_any_depth(tmp_path):
 
 def test_pattern_is_matched_against_the_name(tmp_path):
     make_tree(tmp_path, {"reports/q3.csv": 50, "archive/q4.csv": 60, "reports/summary.csv": 20,
-                         "q.txt": 30})
+                         "q.txt": 30, "archive/Q9.CSV": 70})
     got = changed_since(tmp_path, LAST_RUN, "q*.csv")
     want = [Path("reports/q3.csv"), Path("archive/q4.csv")]
     check_files(tmp_path, got, want, "the pattern is matched against each file's NAME, at any "
@@ -205,6 +210,42 @@ def test_sub_second_changes_count(tmp_path):
     check_files(tmp_path, got, [Path("quick.txt")], "it changed a quarter of a second after the "
                 "last run: st_mtime is a float, compare it as it is, without rounding it to "
                 "whole seconds")
+
+
+def test_since_taken_from_a_file_time(tmp_path):
+    # Backup tools often take `since` from a file's st_mtime, which the file system keeps in
+    # nanoseconds: a file changed at exactly that instant was already copied.
+    make_tree(tmp_path, {"same.txt": 0, "later.txt": 0})
+    stamp_ns = LAST_RUN * 1_000_000_000 + 123_456_789
+    os.utime(tmp_path / "same.txt", ns=(stamp_ns, stamp_ns))
+    os.utime(tmp_path / "later.txt", ns=(stamp_ns + 1_000_000, stamp_ns + 1_000_000))
+    since = (tmp_path / "same.txt").stat().st_mtime
+    got = changed_since(tmp_path, since)
+    assert got == [Path("later.txt")], (
+        "`since` is the st_mtime of same.txt itself, so same.txt changed exactly at `since` and "
+        "must be skipped, while later.txt (1 ms later) is new. Compare st_mtime with since as "
+        "they are (mtime > since): converting since to nanoseconds (int(since * 1e9)) or "
+        "rounding either side moves the cut-off"
+    )
+
+
+def test_symlink_to_a_file_is_judged_by_its_target(tmp_path):
+    make_tree(tmp_path, {"data/old.csv": -100, "data/new.csv": 10})
+    os.symlink("data/old.csv", tmp_path / "current.csv")
+    os.symlink("data/new.csv", tmp_path / "fresh.csv")
+    # the LINKS have their own times: current.csv was made after the last run, fresh.csv before
+    os.utime(tmp_path / "current.csv", (LAST_RUN + 100, LAST_RUN + 100), follow_symlinks=False)
+    os.utime(tmp_path / "fresh.csv", (LAST_RUN - 100, LAST_RUN - 100), follow_symlinks=False)
+    got = changed_since(tmp_path, LAST_RUN)
+    assert Path("current.csv") not in got, (
+        "current.csv is a symlink to data/old.csv, whose content has not changed since the last "
+        "run: judge a link by the file it leads to with p.stat() (which follows it). "
+        "p.lstat() gives the time the LINK itself was made"
+    )
+    assert got in ([Path("data/new.csv")], [Path("data/new.csv"), Path("fresh.csv")]), (
+        "data/new.csv changed after the last run; fresh.csv leads to it (list it or not, but "
+        "its time is the time of data/new.csv): got %r" % (got,)
+    )
 
 
 def test_only_regular_files_of_an_awkward_tree(tmp_path):

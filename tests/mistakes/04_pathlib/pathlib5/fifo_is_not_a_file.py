@@ -52,6 +52,10 @@ def find_config(start, name):
 # ---------------------------------------------------------------------------------------------
 # Tests. Read them, don't change them.
 
+import os  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+
 NAME = "iolings-pathlib5-app.toml"  # an unusual name, so no real file above the sandbox matches
 
 
@@ -145,6 +149,29 @@ def test_only_a_regular_file_counts(tmp_path):
                 "proj/app/src/%s is a dangling symlink and proj/app/%s a FIFO: neither is a "
                 "config file, the first real one is in proj. Test with is_file(), which is true "
                 "only for a regular file (or a link to one)" % (NAME, NAME))
+
+
+def test_a_symlinked_config_counts(tmp_path):
+    (tmp_path / "dotfiles").mkdir()
+    src = make_project(tmp_path, "proj", "dotfiles")
+    os.symlink(tmp_path / "dotfiles" / NAME, src / NAME)  # as dotfile managers install configs
+    check_found(find_config(src, NAME), src / NAME,
+                "proj/app/src/%s is a symlink to a real config file, so it is the nearest "
+                "config. is_file() follows the link and says True; os.lstat() with S_ISREG "
+                "describes the link itself and skips it" % NAME)
+
+
+def test_looks_in_the_file_system_root_too(tmp_path):
+    src = make_project(tmp_path).resolve()
+    ancestors = [d for d in src.parents if d != d.parent]
+    names = [n for n in sorted(os.listdir("/")) if os.path.isfile(os.path.join("/", n))
+             and not any(os.path.lexists(d / n) for d in [src, *ancestors])]
+    if not names:
+        return  # this machine has no regular file in / to look for
+    check_found(find_config(src, names[0]), Path("/") / names[0],
+                "/%s exists and no directory below / has one: the search goes up to the root "
+                "of the file system AND looks in the root itself. A loop `while d != d.parent` "
+                "stops one step early; walk [start, *start.parents]" % names[0])
 
 
 def test_none_when_there_is_no_config(tmp_path):

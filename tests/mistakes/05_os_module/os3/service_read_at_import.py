@@ -71,6 +71,11 @@ def test_service_name_from_the_environment():
         "can be set after the module is imported")
     assert got == f"[billing pid={os.getpid()} ppid={os.getppid()}]", (
         "the prefix is '[<service> pid=<os.getpid()> ppid=<os.getppid()>]'")
+    os.environ["SERVICE_NAME"] = "Billing-EU"
+    got = log_prefix()
+    assert got == f"[Billing-EU pid={os.getpid()} ppid={os.getppid()}]", (
+        "SERVICE_NAME is now 'Billing-EU': read it at every call and print the value exactly "
+        "as it is set (no lower(), no caching of the first answer)")
 
 
 def test_forked_worker_reports_its_own_pid():

@@ -184,22 +184,6 @@ def test_no_descriptor_left_open(tmp_path):
 
 
 @contextlib.contextmanager
-def short_os_writes(limit):
-    """os.write() writes at most `limit` bytes per call and returns that count, as it may for a
-    pipe, a socket, a full disk or after a signal. Buffered file objects loop until done."""
-    real_write = os.write
-
-    def write(fd, data):
-        return real_write(fd, bytes(memoryview(data)[:limit]))
-
-    os.write = write
-    try:
-        yield
-    finally:
-        os.write = real_write
-
-
-@contextlib.contextmanager
 def attacker_right_after_the_first_check(action):
     """Run `action` once, just after the first existence check (os.stat, os.lstat, os.access,
     os.listdir, os.scandir: os.path.exists/lexists/isfile and Path.exists all end up there)
@@ -230,13 +214,14 @@ def attacker_right_after_the_first_check(action):
 def test_every_byte_is_written_even_when_os_write_is_short(tmp_path):
     path = os.path.join(tmp_path, "deploy.key")
     data = bytes(range(256)) * 40
-    with short_os_writes(1000):
+    with kit.short_writes(1000):  # os.write and unbuffered files write <= 1000 bytes a call
         create_secret(path, data)
     with open(path, "rb") as f:
         got = f.read()
     assert len(got) == len(data), (
         "the file holds %d of the %d bytes: os.write(fd, data) may write FEWER bytes than "
-        "given and returns how many it wrote. Loop until everything is written, or let "
+        "given and returns how many it wrote, and so may write() on an unbuffered file "
+        "(buffering=0). Loop until everything is written, or let a buffered "
         "os.fdopen(fd, 'wb').write() do it" % (len(got), len(data)))
     assert got == data, "the file holds exactly the bytes given"
 

@@ -264,12 +264,13 @@ def test_check_and_create_are_one_step(tmp_path):
         try:
             got = acquire_pidfile(path)
         except FileExistsError:
-            got = None
+            got = FileExistsError
     assert read(path) == "%d\n" % rival, (
         "another copy created the pid file between your existence check and your open(), and "
         "you overwrote it: now both copies run. Let os.open(path, os.O_WRONLY | os.O_CREAT | "
         "os.O_EXCL, 0o644) check and create in one step.")
-    assert got is None, "the rival won the race: raise FileExistsError"
+    assert got is FileExistsError, (
+        "the rival won the race: raise FileExistsError (acquire_pidfile returned %r)" % (got,))
 
 
 def test_a_rival_wins_after_the_stale_file_is_removed(tmp_path):
@@ -280,14 +281,16 @@ def test_a_rival_wins_after_the_stale_file_is_removed(tmp_path):
         try:
             got = acquire_pidfile(path)
         except FileExistsError:
-            got = None
+            got = FileExistsError
     if not rival_ran:
         return  # the stale file was never removed: the next test looks at that
     assert read(path) == "%d\n" % rival, (
         "another copy of the job saw the same stale file, removed it and created its own pid "
         "file just before you created yours, and you overwrote it: now both copies run. After "
         "removing a stale file, create it again with O_CREAT | O_EXCL too.")
-    assert got is None, "the rival won the race for the stale file: raise FileExistsError"
+    assert got is FileExistsError, (
+        "the rival won the race for the stale file: raise FileExistsError, don't return "
+        "(acquire_pidfile returned %r)" % (got,))
 
 
 def test_a_stale_entry_is_replaced_not_written_through(tmp_path):
@@ -329,10 +332,10 @@ def test_a_rival_still_writing_its_pid_file_has_won(tmp_path):
         try:
             got = acquire_pidfile(path)
         except FileExistsError:
-            got = None
+            got = FileExistsError
     if not rival_ran:
         return  # the stale file was never removed: test_a_stale_entry_... looks at that
-    assert got is None and os.path.exists(path), (
+    assert got is FileExistsError and os.path.exists(path), (
         "after you removed the stale file, another copy created it a moment before your second "
         "O_EXCL try, and has not written its pid YET: the file is empty, like a stale one. That "
         "copy has won: when the second try fails too, raise FileExistsError; don't judge its "

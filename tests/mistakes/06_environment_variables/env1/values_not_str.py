@@ -164,14 +164,30 @@ def test_a_child_cannot_change_the_parent():
 
 
 def test_a_failing_child_raises():
+    before = dict(os.environ)
     try:
-        run_child("import sys; sys.exit(3)", {})
+        run_child("import sys; sys.exit(3)", {"JOB_ID": "nightly-42"})
     except subprocess.CalledProcessError as exc:
         assert exc.returncode == 3, "CalledProcessError carries the child's exit status"
     else:
         raise AssertionError(
             "the child exited with status 3 and run_child returned as if all went well: use "
             "subprocess.run(..., check=True)")
+    leaked = sorted(set(os.environ.items()) ^ set(before.items()))
+    assert dict(os.environ) == before, (
+        "the child failed, and afterwards this process's environment still has %s: run_child "
+        "changed os.environ for the child and the exception skipped putting it back. Don't "
+        "change os.environ for a child at all: pass env={**os.environ, **extra_env}"
+        % ", ".join(sorted({name for name, _ in leaked})))
+
+
+def test_only_stdout_is_returned():
+    code = "import sys; print('warning: cache is cold', file=sys.stderr, flush=True); print(42)"
+    got = run_child(code, {})
+    assert got == "42\n", (
+        "run_child returns what the child printed to STDOUT; what it wrote to stderr (warnings, "
+        "log lines) is not part of the result. capture_output=True keeps the two apart; "
+        "stderr=subprocess.STDOUT mixes them")
 
 
 def test_output_is_decoded_as_utf8():

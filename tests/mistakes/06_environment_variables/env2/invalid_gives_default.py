@@ -157,5 +157,23 @@ def test_bool_missing_without_default():
     assert "FEATURE_X" in message, "the message must name the missing variable: FEATURE_X"
 
 
+def test_blank_value_is_an_error_not_missing():
+    for function, name, default in ((env_int, "PORT", 8000), (env_bool, "DEBUG", False)):
+        try:
+            got = call(function, name, {name: "  "}, default)
+        except ConfigError as exc:
+            assert repr("  ") in str(exc), (
+                "the message %r must show the value as repr() does ('  '), so the admin sees "
+                "the spaces" % str(exc))
+            continue
+        except (ValueError, TypeError):
+            got = config_error(function, name, {name: "  "}, default)  # explains it
+        raise AssertionError(
+            "%s=%r (only spaces) is SET, not empty, and cannot be understood, but %s() "
+            "returned %r. Only the empty string counts as missing: test value == '' before "
+            "stripping, and let the spaces fail the conversion with ConfigError"
+            % (name, "  ", function.__name__, got))
+
+
 def test_config_error_is_a_value_error():
     assert issubclass(ConfigError, ValueError), "(keep ConfigError a subclass of ValueError)"

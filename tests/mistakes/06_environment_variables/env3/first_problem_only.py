@@ -161,7 +161,18 @@ def test_empty_values_count_as_missing():
 
 
 def test_no_default_database_or_secret():
-    problems = problems_of({})
+    with mock.patch.dict(os.environ, VALID):
+        try:
+            got = load_config({})
+        except ConfigError:
+            pass
+        else:
+            raise AssertionError(
+                "load_config({}) returned %r: the mapping passed in is empty, so this came "
+                "from os.environ. Read os.environ only when environ is None (`if environ is "
+                "None:`); an empty dict is falsy, and `environ or os.environ` reads os.environ "
+                "for it" % (got,))
+        problems = problems_of({})
     assert names_in(problems) == ["DATABASE_URL", "SECRET_KEY"], (
         "with an empty environment exactly two things are wrong: DATABASE_URL and SECRET_KEY "
         "are required. A default database URL or secret key lets a misconfigured production "

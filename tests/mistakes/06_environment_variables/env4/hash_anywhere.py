@@ -91,6 +91,7 @@ def load_dotenv(path, environ=None):
 # ---------------------------------------------------------------------------------------------
 # Tests. Read them, don't change them.
 
+import errno  # noqa: E402
 from unittest import mock  # noqa: E402
 
 import iolings_testkit as kit  # noqa: E402
@@ -136,13 +137,17 @@ def test_whitespace_around_name_and_value():
 
 def test_inline_comments():
     text = ("PRICE=5 # euros\nTIMEOUT=30\t# seconds\nANCHOR=page#top\nTWO=a  b  # c\n"
-            "QUOTED=\"# not a comment\"  # but this is\nSINGLE='a # b' # comment\n")
-    assert parsed(text, "a '#' after a space or tab starts a comment") == {
+            "QUOTED=\"# not a comment\"  # but this is\nSINGLE='a # b' # comment\n"
+            "NAME='Zoë' # it's her\nSAY=\"hi\" # she said \"hi\"\n")
+    assert parsed(text, "a '#' after a space or tab starts a comment, and a quoted value "
+                  "ends at the FIRST matching quote, not the last one (rfind)") == {
         "PRICE": "5", "TIMEOUT": "30", "ANCHOR": "page#top", "TWO": "a  b",
         "QUOTED": "# not a comment",
-        "SINGLE": "a # b"}, (
+        "SINGLE": "a # b", "NAME": "Zoë", "SAY": "hi"}, (
         "in an unquoted value a '#' that follows a space or tab starts a comment (page#top "
-        "keeps it); inside quotes '#' is text; after the closing quote a comment may follow")
+        "keeps it); inside quotes '#' is text; after the closing quote a comment may follow, "
+        "and quotes inside that comment are comment too: a quoted value ends at the FIRST "
+        "matching quote (find), not the last one (rfind)")
 
 
 def test_double_quotes_and_escapes():
@@ -185,6 +190,12 @@ def test_only_newline_ends_a_line():
         "MOTTO": "one\u2028two\x0cthree", "NEXT": "4"}, (
         "a line ends at '\\n' only: str.splitlines() also splits at '\\u2028' and '\\x0c', "
         "cutting this value in pieces. Use text.split('\\n')")
+    text = "SEP=a\x1c\nPRICE=100\xa0\nTAB=x\t \n"
+    assert parsed(text, "values ending in '\\x1c' and '\\xa0'") == {
+        "SEP": "a\x1c", "PRICE": "100\xa0", "TAB": "x"}, (
+        "only spaces and tabs around a value are removed: str.strip() and rstrip() without an "
+        "argument also remove '\\x1c', '\\xa0' (no-break space) and other characters that "
+        "belong to the value. Use strip(' \\t') / rstrip(' \\t')")
 
 
 def test_later_definition_wins():
@@ -277,3 +288,14 @@ def test_a_missing_file_is_not_an_error(tmp_path):
             "in production there is usually no .env file at all: a missing file means "
             "'nothing to load', return {} (catch FileNotFoundError)") from None
     assert (got, environ) == ({}, {}), "a missing file loads nothing"
+    path = tmp_path / ".env"
+    path.write_text("A=1\n", encoding="utf-8")
+    with kit.fail_at("open", errno.EACCES, path=".env"):
+        try:
+            got = load_dotenv(path, environ)
+        except PermissionError:
+            return
+    raise AssertionError(
+        "the .env file exists but cannot be read (PermissionError), and load_dotenv returned "
+        "%r as if there were no file. Only a MISSING file means 'nothing to load': catch "
+        "FileNotFoundError, not OSError, and let other errors through" % (got,))

@@ -84,7 +84,8 @@ def test_parse_german_amounts():
 
 def test_reject_what_is_not_german_notation():
     for text in ("1,234.56", "12.5", "1.23,4", "1.2345", "12.34.567", "1,2,3", "", "  ",
-                 "abc", "--1", "1.234.56", ",5", "5,", "1e3", "NaN", "+-1", "12 345"):
+                 "abc", "--1", "1.234.56", ",5", "5,", "1e3", "NaN", "+-1", "12 345", "+84,00",
+                 ".123", "1.234,"):
         try:
             got = parse_amount(text)
         except ValueError:
@@ -96,7 +97,8 @@ def test_reject_what_is_not_german_notation():
                 % (text, type(exc).__name__)) from None
         raise AssertionError(
             "parse_amount(%r) returned %r: that is not a German amount (English notation, "
-            "wrong grouping, or no number at all), so it must raise ValueError. Replacing "
+            "wrong grouping, a '+' sign, or no number at all), so it must raise ValueError. "
+            "The format allows only an optional '-' in front. Replacing "
             "'.' and ',' without checking the format turns such text into a wrong number"
             % (text, got))
 

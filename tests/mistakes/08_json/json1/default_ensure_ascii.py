@@ -195,6 +195,10 @@ def test_write_json_creates_no_file_when_it_raises(tmp_path):
     assert raised is not None, "a NaN in the data must raise ValueError (allow_nan=False)"
     assert not path.exists(), (
         "write_json raised, but left a file behind: encode first, then open the file")
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == [], (
+        "write_json raised, and left %r in the folder: a temporary file written before the "
+        "encoding failed. Encode first (json.dumps), then create any file" % left)
 
 
 def _read(path):

@@ -107,7 +107,7 @@ class Widget:
     """Not a type the service knows how to send."""
 
 
-def _encode(obj):
+def _sent_as(obj):
     try:
         return json.loads(to_json(obj))
     except AttributeError as exc:
@@ -119,7 +119,7 @@ def _encode(obj):
 
 def test_datetimes_and_dates_in_iso_8601():
     cet = timezone(timedelta(hours=1))
-    got = _encode({"at": datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc),
+    got = _sent_as({"at": datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc),
                    "local": datetime(2024, 12, 24, 18, 30, 5, tzinfo=cet),
                    "day": date(2024, 5, 1)})
     assert got == {"at": "2024-05-01T12:00:00+00:00", "local": "2024-12-24T18:30:05+01:00",
@@ -129,21 +129,21 @@ def test_datetimes_and_dates_in_iso_8601():
 
 
 def test_decimals_keep_every_digit():
-    got = _encode({"total": Decimal("12345678901234567.89"), "fee": Decimal("0.10")})
+    got = _sent_as({"total": Decimal("12345678901234567.89"), "fee": Decimal("0.10")})
     assert got == {"total": "12345678901234567.89", "fee": "0.10"}, (
         "a Decimal must be sent as str(o): float(o) keeps about 16 significant digits, so "
         "12345678901234567.89 becomes 1.2345678901234568e16, and 0.10 loses its zero")
 
 
 def test_sets_become_sorted_lists():
-    got = _encode({"tags": {10, 3, 7, 1}, "frozen": frozenset(["b", "c", "a"])})
+    got = _sent_as({"tags": {10, 3, 7, 1}, "frozen": frozenset(["b", "c", "a"])})
     assert got == {"tags": [1, 3, 7, 10], "frozen": ["a", "b", "c"]}, (
         "a set must become a SORTED list: list(o) follows the set's internal order "
         "({10, 3, 7, 1} iterates as 1, 10, 3, 7), so equal sets could give different JSON")
 
 
 def test_paths_become_strings():
-    got = _encode({"file": pathlib.Path("uploads/2024/a b.pdf"),
+    got = _sent_as({"file": pathlib.Path("uploads/2024/a b.pdf"),
                    "root": pathlib.PurePosixPath("/srv/data")})
     assert got == {"file": "uploads/2024/a b.pdf", "root": "/srv/data"}, (
         "a path must become str(o), the path itself")
@@ -155,7 +155,7 @@ def test_dataclasses_become_objects():
         customer=Customer("Zoë", date(2019, 3, 2)),
         lines=[Line("café", 2, Decimal("3.50")), Line("tea", 1, Decimal("2.10"))],
         tags={"gift", "express"})
-    got = _encode({"order": order})
+    got = _sent_as({"order": order})
     assert got == {"order": {
         "id": 7, "placed": "2024-05-01T09:15:00+00:00",
         "customer": {"name": "Zoë", "since": "2019-03-02"},
@@ -191,7 +191,7 @@ def test_unknown_types_raise_type_error():
 
 def test_plain_json_is_unchanged():
     data = {"a": [1, 2.5, None, True, "é"], "b": {"c": []}}
-    assert _encode(data) == data
+    assert _sent_as(data) == data
 
 
 def test_parse_prices_keeps_exact_decimals():

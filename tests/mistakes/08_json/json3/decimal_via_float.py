@@ -187,20 +187,39 @@ def test_plain_json_from_elsewhere_loads_as_usual():
 
 
 def test_unknown_tag_is_an_error():
-    text = '{"at": {"__type__": "timedelta", "value": 3600}}'
+    for tag in ("timedelta", "DateTime", 7):
+        text = '{"at": {"__type__": %s, "value": 3600}}' % json.dumps(tag)
+        try:
+            got = loads_tagged(text)
+        except ValueError as exc:
+            assert str(tag) in str(exc), (
+                "the ValueError should name the unknown tag %r: %r" % (tag, str(exc)))
+            continue
+        except KeyError as exc:
+            raise AssertionError(
+                "an unknown tag raised KeyError(%s): raise ValueError naming the tag, so the "
+                "caller sees a decoding error and not a bug in your code" % exc) from None
+        except Exception as exc:  # noqa: BLE001
+            raise AssertionError(
+                "the tag %s raised %s(%s): any tag that is not exactly one of the five names "
+                "(a number, another spelling) is unknown: raise ValueError naming it"
+                % (json.dumps(tag), type(exc).__name__, exc)) from None
+        assert False, (
+            "the unknown tag %s came back as %r: raise ValueError naming it; the tags are "
+            "exactly 'datetime', 'date', 'decimal', 'set' and 'path', and the caller would "
+            "otherwise get something it does not expect" % (json.dumps(tag), got))
+
+
+def test_a_set_of_mixed_items():
+    data = {"mixed": {3, "three", None, 2.5}}
     try:
-        got = loads_tagged(text)
-    except ValueError as exc:
-        assert "timedelta" in str(exc), (
-            "the ValueError should name the unknown tag: %r" % str(exc))
-        return
-    except KeyError as exc:
+        got = loads_tagged(dumps_tagged(data))
+    except TypeError as exc:
         raise AssertionError(
-            "an unknown tag raised KeyError(%s): raise ValueError naming the tag, so the "
-            "caller sees a decoding error and not a bug in your code" % exc) from None
-    assert False, (
-        "an unknown tag came back as %r: raise ValueError naming it; the caller would "
-        "otherwise get a dict where it expects a value" % (got,))
+            "a set holding 3, 'three', None and 2.5 could not be tagged: %s. Items of "
+            "different types cannot be sorted, and the order does not matter here: "
+            "list(o) is enough" % exc) from None
+    assert got == data and type(got["mixed"]) is set, "the set must come back as the same set"
 
 
 class Widget:

@@ -200,6 +200,9 @@ def test_imports_nothing_it_refuses(tmp_path):
     try:
         data = b"\x80\x04\x8c\x0bevil_plugin\x8c\x05thing\x93."  # STACK_GLOBAL evil_plugin.thing
         _refuses(data, marker, "evil_plugin.thing")
+        # A name that IS allowed, in a module that is not: the pair decides, not the name.
+        data = b"\x80\x04\x8c\x0bevil_plugin\x8c\x03set\x93."  # STACK_GLOBAL evil_plugin.set
+        _refuses(data, marker, "evil_plugin.set")
     finally:
         sys.path.remove(str(tmp_path))
         sys.modules.pop("evil_plugin", None)
@@ -226,6 +229,22 @@ def test_loads_the_version_1_file():
         {"sku": "B-7", "name": "Tee", "qty": 0, "price": Decimal("2.10")}]
 
 
+def test_renames_only_the_listed_name():
+    # shop.models.Order was never renamed: it must not turn into a StockItem.
+    data = b"\x80\x04\x8c\x0bshop.models\x8c\x05Order\x93."  # STACK_GLOBAL shop.models.Order
+    try:
+        result = safe_loads(data)
+    except pickle.UnpicklingError as exc:
+        assert "shop.models.Order" in str(exc), (
+            "the UnpicklingError should name the refused global, 'shop.models.Order': %r"
+            % str(exc))
+        return
+    raise AssertionError(
+        "safe_loads loaded shop.models.Order as %r: RENAMED maps exactly the pair "
+        "('shop.models', 'Product'), not every name in that module. Look the whole pair up "
+        "(RENAMED.get((module, name), (module, name))), then check ALLOWED" % (result,))
+
+
 def test_load_stock_closes_the_file():
     with kit.no_leaked_files():
         load_stock("stock_v1.pkl")
@@ -234,7 +253,15 @@ def test_load_stock_closes_the_file():
 def test_protocol_for_each_python():
     cases = {(2, 3): 2, (2, 7): 2, (3, 0): 3, (3, 3): 3, (3, 4): 4, (3, 7): 4, (3, 8): 5,
              (3, 12): 5, (3, 13): 5}
-    got = {version: protocol_for(version) for version in cases}
+    got = {}
+    for version in cases:
+        try:
+            got[version] = protocol_for(version)
+        except ValueError as exc:
+            raise AssertionError(
+                "protocol_for(%r) raised ValueError (%s), but Python %d.%d reads protocol %d: "
+                "a protocol is readable FROM the version that brought it, so compare with >="
+                % (version, exc, version[0], version[1], cases[version])) from None
     assert got == cases, (
         "the highest protocol each Python reads: 2 from Python 2.3, 3 from 3.0, 4 from 3.4, "
         "5 from 3.8 (compare version tuples: (3, 7) < (3, 8))")

@@ -171,6 +171,9 @@ def test_other_broken_files(tmp_path):
     _must_refuse(tmp_path / "d.bin", good + good[10:19], "one record more than the header says")
     _must_refuse(tmp_path / "e.bin", good[:7], "the header itself is cut short")
     _must_refuse(tmp_path / "f.bin", b"", "an empty file")
+    _must_refuse(tmp_path / "g.bin", good + b"\x00\x00",
+                 "two stray bytes after the last record (the size must be exactly "
+                 "HEADER.size + count * RECORD.size; dividing by RECORD.size hides the rest)")
 
 
 def test_write_log_gives_the_same_bytes(tmp_path):

@@ -240,10 +240,13 @@ def test_image_info_with_latin1_keywords(tmp_path):
     path.write_bytes(_png((b"IHDR", struct.pack(">IIBBBBB", 640, 480, 16, 6, 0, 0, 0)),
                           (b"tEXt", "Légende".encode("latin-1") + b"\x00" + "Æsop".encode("latin-1")),
                           (b"tEXt", b"Empty\x00"),
+                          (b"tEXt", b"Comment\x00  two words  "),
                           (b"IDAT", zlib.compress(b"")), (b"IEND", b"")))
     assert image_info(path) == {"width": 640, "height": 480, "bit_depth": 16, "color_type": 6,
-                                "text": {"Légende": "Æsop", "Empty": ""}}, (
-        "keywords are latin-1 too (and the text may be empty)")
+                                "text": {"Légende": "Æsop", "Empty": "",
+                                         "Comment": "  two words  "}}, (
+        "keywords are latin-1 too; the text may be empty, and its spaces are part of it "
+        "(everything after the first b'\\x00', unchanged)")
 
 
 def test_files_are_closed(tmp_path):
@@ -285,7 +288,11 @@ def _check_png(data, width, height, rows):
         "the chunks must be IHDR, IDAT, IEND; got %r" % kinds)
     assert found[0][1] == struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0), (
         "IHDR's 13 bytes: width, height, bit depth 8, color type 2 (RGB), then three 0s")
-    pixels = zlib.decompress(b"".join(body for kind, body in found if kind == b"IDAT"))
+    stream = zlib.decompressobj()
+    pixels = stream.decompress(b"".join(body for kind, body in found if kind == b"IDAT"))
+    assert stream.eof and not stream.unused_data, (
+        "the IDAT data must be ONE complete zlib stream (all IDAT chunks joined): compress "
+        "all rows together with one zlib.compress, not each row on its own")
     assert pixels == b"".join(b"\x00" + row for row in rows), (
         "the decompressed IDAT data must be each row preceded by its filter-type byte 0: "
         "b''.join(b'\\x00' + row for row in rows), then zlib.compress")

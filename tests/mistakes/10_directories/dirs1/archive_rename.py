@@ -250,6 +250,35 @@ def test_accept_upload_never_overwrites(tmp_path):
         "a refused upload stays in incoming/")
 
 
+def test_a_dangling_symlink_counts_as_taken(tmp_path):
+    call_storage_dir(tmp_path)
+    link = stored(tmp_path) / "report.pdf"
+    os.symlink("deleted-long-ago.pdf", link)
+    upload = make_upload(tmp_path)
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    os.symlink("../nowhere", archive / "job-17")
+    job = kit.make_tree(tmp_path / "work" / "job-17", JOB)
+    for what, call, taken in (
+            ("accept_upload", lambda: accept_upload(upload, tmp_path / "storage", "acme", WHEN),
+             link),
+            ("archive_job", lambda: archive_job(job, archive), archive / "job-17")):
+        try:
+            call()
+        except FileExistsError:
+            pass
+        except shutil.Error as exc:
+            raise AssertionError("%s: shutil.Error(%s): raise FileExistsError" % (what, exc))
+        else:
+            raise AssertionError(
+                "%s replaced %s, a symlink to a file that does not exist: the name is taken "
+                "all the same. Path.exists() and os.path.exists() follow the link and say "
+                "False; check with os.path.lexists, which sees the link itself" % (what, taken))
+        assert os.path.islink(taken), "%s: the symlink %s must stay as it was" % (what, taken)
+    assert upload.read_bytes() == b"%PDF-1.7 quarterly report", "the upload stays in incoming/"
+    assert (job / "input.pdf").exists(), "the job stays in work/"
+
+
 def test_archive_job_moves_the_folder(tmp_path):
     job = kit.make_tree(tmp_path / "work" / "job-17", JOB)
     inode = (job / "pages" / "1.png").stat().st_ino
@@ -262,6 +291,11 @@ def test_archive_job_moves_the_folder(tmp_path):
     target = tmp_path / "archive" / "2024" / "job-17"
     assert Path(got) == target, "the job goes to archive_root/job-17"
     assert not os.path.lexists(job), "job-17 is still in work/: a move leaves nothing behind"
+    assert target.is_dir(), (
+        "archive/2024/job-17 does not exist (archive/2024 holds %r): shutil.move(src, dst) "
+        "RENAMES src to dst when dst is not an existing folder. Create archive_root first, "
+        "then move to archive_root / <name>"
+        % (sorted(os.listdir(target.parent)) if target.parent.is_dir() else None,))
     assert snapshot(target) == snapshot(kit.make_tree(tmp_path / "expected", JOB)), (
         "the archived folder must hold exactly what the job held")
     assert (target / "pages" / "1.png").stat().st_ino == inode, (

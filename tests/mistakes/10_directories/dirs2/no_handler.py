@@ -361,6 +361,36 @@ def test_read_only_folders_inside(tmp_path):
     assert sorted(os.listdir(base)) == ["job-2"], "only job-1 is deleted"
 
 
+def test_a_read_only_folder_that_stays(tmp_path):
+    base = make_site(tmp_path)
+    team = kit.make_tree(base / "team-a", {"job-3": JOB, "job-4": {"keep.txt": "stays\n"}})
+    os.chmod(team, 0o555)
+    try:
+        with permissions_enforced():
+            try:
+                remove(team / "job-3", base)
+            except ValueError as exc:
+                raise AssertionError(
+                    "work/team-a/job-3 was refused (%s), but it is inside work, two levels "
+                    "down: inside means anywhere below the base, not only directly in it"
+                    % exc) from None
+            except OSError as exc:
+                raise AssertionError(
+                    "%s: %s. work/team-a is read-only (0o555), so job-3 cannot be removed "
+                    "from it: the rmtree handler must add the owner's write bit to the folder "
+                    "holding the failing entry, then call func(path) again"
+                    % (type(exc).__name__, exc)) from None
+        mode = stat.S_IMODE(os.stat(team).st_mode)
+    finally:
+        unlock_all(tmp_path)
+    assert not os.path.lexists(team / "job-3"), "job-3 must be gone"
+    assert snapshot(team / "job-4") == {"keep.txt": b"stays\n"}, "job-4 stays as it was"
+    assert mode == 0o755, (
+        "work/team-a stays, and its mode became %s: the handler must only ADD the owner's "
+        "write bit, 0o555 -> 0o755 (stat.S_IMODE(os.lstat(folder).st_mode) | stat.S_IWUSR), "
+        "not set a mode of its own" % oct(mode))
+
+
 def test_other_errors_propagate(tmp_path):
     base = make_site(tmp_path)
     with kit.fail_at("unlink", errno.EIO, path="page-2.png", once=True) as fault:

@@ -241,6 +241,12 @@ def test_changed_files_are_copied_again(tmp_path):
     scan = src / "acme" / "2024" / "03" / "scan.png"
     scan.write_bytes(b"\x89PNG scanned PAGE")
     kit.set_mtimes([scan], NIGHT + 60)
+    contract = src / "globex" / "contract.pdf"
+    contract.write_bytes(b"%PDF-1.7 CONTRACT")         # an older version put back, same size
+    os.utime(contract, ns=((NIGHT - 86400) * 10**9,) * 2)
+    data = src / "deep" / "er" / "data.bin"
+    data.write_bytes(bytes(range(255, -1, -1)))         # changed half a second later, same size
+    os.utime(data, ns=(NIGHT * 10**9 + 500_000_000,) * 2)
     got = run_backup(src, dest, "second")
     assert "acme/2024/03/report.pdf" in got, (
         "report.pdf changed size but kept its modification time (edits within the clock's "
@@ -248,8 +254,15 @@ def test_changed_files_are_copied_again(tmp_path):
     assert "acme/2024/03/scan.png" in got, (
         "scan.png has the same size but a new modification time: compare the modification "
         "time too (st_mtime_ns)")
-    assert got == ["acme/2024/03/report.pdf", "acme/2024/03/scan.png"], (
-        "only the two changed files are copied")
+    assert "globex/contract.pdf" in got, (
+        "contract.pdf was replaced by an OLDER version of the same size (a restore): its "
+        "modification time differs from the backup's, so copy it. Compare for equality "
+        "(!=), not 'newer than'")
+    assert "deep/er/data.bin" in got, (
+        "data.bin changed half a second after the backup, same size: compare the times to "
+        "the nanosecond (st_mtime_ns), not in whole seconds")
+    assert got == ["acme/2024/03/report.pdf", "acme/2024/03/scan.png", "deep/er/data.bin",
+                   "globex/contract.pdf"], "only the four changed files are copied"
     assert files_of(snapshot(dest)) == expected_files(src), "the backup has the new content"
 
 

@@ -202,13 +202,15 @@ def test_two_uploads_at_the_same_time(tmp_path):
 
 def spool_failing(tmp_path, folder, error, fault=None):
     before = open_fds()
-    with fault or contextlib.nullcontext():
+    with fault or contextlib.nullcontext() as record:
         try:
             spool_upload(chunks_then(error) if fault is None else iter(CHUNKS), folder)
         except BaseException as exc:
             caught = exc
         else:
             caught = None
+    if record is not None and not record.fired:
+        return None, [], 0  # this code never made that call: nothing failed
     assert caught is not None, "the upload failed, and spool_upload must raise"
     left = sorted(os.listdir(folder))
     return caught, left, open_fds() - before
@@ -239,9 +241,16 @@ def test_spool_upload_cleans_up_on_keyboard_interrupt(tmp_path):
 
 
 def test_spool_upload_cleans_up_when_the_disk_is_full(tmp_path):
-    for op in ("write", "flush"):
+    fired = set()
+    for op in ("write", "flush", "os.write"):
+        folder = tmp_path / op
+        folder.mkdir()
         caught, left, leaked = spool_failing(
-            tmp_path, tmp_path, None, kit.fail_at(op, errno.ENOSPC, path=".upload-"))
+            tmp_path, folder, None, kit.fail_at(op, errno.ENOSPC, path=".upload-"))
+        if caught is None:
+            continue
+        fired.add(op)
+        op = op.replace("os.", "")
         assert isinstance(caught, OSError) and caught.errno == errno.ENOSPC, (
             "the disk is full (ENOSPC at %s): that error must reach the caller, got %r"
             % (op, caught))
@@ -251,6 +260,19 @@ def test_spool_upload_cleans_up_when_the_disk_is_full(tmp_path):
                 "flush": " (the last flush happens when the file is CLOSED, at the end of "
                          "the with block): the cleanup must cover the close too"}[op]))
         assert leaked <= 0, "%d file descriptor(s) stay open after the failure" % leaked
+    assert fired, "the upload wrote its data without any write call?"
+
+
+def test_spool_upload_survives_short_writes(tmp_path):
+    with kit.short_writes(limit=1000):
+        got = spool_upload(iter(CHUNKS), tmp_path)
+    size = os.path.getsize(got)
+    assert Path(got).read_bytes() == b"".join(CHUNKS), (
+        "the spooled file holds %d of the %d bytes: os.write may write FEWER bytes than it "
+        "was given (a pipe, a signal, a full quota) and returns how many it wrote. Loop "
+        "until every byte is written, or write through a file object (os.fdopen(fd, 'wb'), "
+        "NamedTemporaryFile), whose write() does that loop for you"
+        % (size, len(b"".join(CHUNKS))))
 
 
 def test_spool_upload_leaks_no_descriptor(tmp_path):
@@ -363,6 +385,68 @@ def test_convert_returns_the_output_and_removes_the_scratch_folder(tmp_path):
         "%r was left behind: the scratch folder must be deleted after the work, with "
         "EVERYTHING in it, the tool's own leftovers included (the end of `with "
         "tempfile.TemporaryDirectory() as scratch:` does that)" % left)
+
+
+@contextlib.contextmanager
+def permissions_enforced():
+    """Deleting an entry fails with PermissionError when the folder holding it lacks its
+    owner's write bit, as it does for an ordinary user (root ignores modes, and these tests
+    must mean the same for everyone)."""
+    real = {"unlink": os.unlink, "remove": os.remove, "rmdir": os.rmdir}
+
+    def guarded(func):
+        def call(path, *, dir_fd=None):
+            name = os.fspath(path)
+            if dir_fd is not None and os.sep not in name:
+                mode = os.fstat(dir_fd).st_mode
+            elif dir_fd is not None:
+                mode = os.stat(os.path.dirname(name), dir_fd=dir_fd).st_mode
+            else:
+                mode = os.stat(os.path.dirname(os.path.abspath(name))).st_mode
+            if not mode & stat.S_IWUSR:
+                raise PermissionError(errno.EACCES, "Permission denied", name)
+            return func(path, dir_fd=dir_fd)
+        return call
+
+    for name, func in real.items():
+        setattr(os, name, guarded(func))
+    try:
+        yield
+    finally:
+        for name, func in real.items():
+            setattr(os, name, func)
+
+
+def test_convert_removes_read_only_leftovers(tmp_path):
+    def locking_tool(source, target):
+        cache = os.path.join(os.path.dirname(target), "cache")
+        os.mkdir(cache)
+        with open(os.path.join(cache, "fonts.bin"), "wb") as f:
+            f.write(b"cached fonts")
+        os.chmod(cache, 0o555)  # build tools and archives leave read-only folders
+        with open(target, "wb") as f:
+            f.write(b"converted")
+
+    with private_tmp(tmp_path) as tmp:
+        try:
+            with permissions_enforced():
+                try:
+                    got = convert_and_watch(b"report", locking_tool)
+                except PermissionError as exc:
+                    raise AssertionError(
+                        "%s: the tool left a read-only folder in the scratch folder, and your "
+                        "cleanup could not delete it. tempfile.TemporaryDirectory's cleanup "
+                        "makes such folders writable and retries" % exc) from None
+            left = sorted(os.listdir(tmp))
+        finally:
+            for folder, dirs, files in os.walk(tmp):
+                for name in dirs:
+                    os.chmod(os.path.join(folder, name), 0o755)
+    assert got == b"converted", "convert returns the tool's output"
+    assert not left, (
+        "%r was left behind: the tool's read-only cache folder stopped the cleanup (which "
+        "hid the error: ignore_errors=True?). `with tempfile.TemporaryDirectory()` deletes "
+        "read-only leftovers too" % left)
 
 
 def test_convert_removes_the_scratch_folder_when_the_tool_fails(tmp_path):

@@ -42,6 +42,11 @@ GOOD_NAMES = [
     ("a" * 250, "250 bytes: the longest name allowed"),
     ("é" * 125, "125 characters of two bytes: 250 bytes"),
     ("a" * 246 + "😀", "an emoji (four bytes) at the end of 250 bytes"),
+    ("price\xa0list.pdf", "a no-break space is not a control character (str.isprintable() "
+                           "says False for it, and for much else that is fine in a name)"),
+    ("draft.", "a trailing dot, and Linux file names need no Windows rules"),
+    ("Q&A: what? <draft> 100%|*.txt", "punctuation of every kind: only '/', '\\', a leading "
+                                      "'.' and control characters are refused"),
 ]
 
 BAD_NAMES = [
@@ -251,9 +256,12 @@ def test_the_process_error_wins_over_a_failing_cleanup(tmp_path):
 
 
 def test_a_failing_cleanup_after_success_is_reported(tmp_path):
-    path = _temp_file(tmp_path)
-    with kit.fail_at("unlink", errno.EIO) as fault:
-        _failing(path, Processor(), errno.EIO,
-                 "process returned, but removing the temp file failed (OSError EIO). Don't "
-                 "hide that: the file stays, and the next ones will too")
-    assert fault.fired, "the temp file was never removed"
+    for code, what in ((errno.EIO, "OSError EIO"), (errno.EACCES, "PermissionError EACCES")):
+        path = _temp_file(tmp_path)
+        with kit.fail_at("unlink", code) as fault:
+            _failing(path, Processor(), code,
+                     "process returned, but removing the temp file failed (%s). Don't hide "
+                     "that: the file stays, and the next ones will too. Only a file that is "
+                     "already gone (FileNotFoundError) is fine" % what)
+        assert fault.fired, "the temp file was never removed"
+        os.unlink(path)

@@ -240,7 +240,7 @@ class Body:
 CHUNK = 1024
 NAME = "Zoë – facture 2024.pdf"
 SIDECAR = NAME + ".json"
-TYPE = "application/pdf"
+TYPE = "Application/PDF; charset=binary"  # as the client sent it, case and parameter included
 KEYS = ["content_type", "filename", "processed_at", "received_at", "sha256", "size"]
 RENAMES = ("replace", "rename")
 
@@ -458,7 +458,8 @@ def test_a_successful_upload(tmp_path):
         % (KEYS, got))
     assert (got["filename"], got["content_type"]) == (NAME, TYPE), (
         "the metadata's filename is the (accepted) name, its content_type the one the client "
-        "sent")
+        "sent, exactly as it came (%r: not lower-cased, not cut at ';'), got %r"
+        % (TYPE, got["content_type"]))
     assert got["size"] == len(up.data), (
         "size must be the number of bytes in the BODY (%d), not %r" % (len(up.data), got["size"]))
     assert got["sha256"] == _sha(up.data), (
