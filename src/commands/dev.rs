@@ -40,7 +40,9 @@ struct Check<'a> {
     job: Job<'a>,
     expect: Expect,
     /// For mistakes: the substring the failure must show.
-    needle: Option<String>,
+    /// For a mistake: the teaching texts, one of which its failure must show (a mistake that
+    /// fails differently on another Python names each way).
+    needles: Vec<String>,
 }
 
 pub fn check(g: &GlobalArgs, options: &CheckOptions) -> anyhow::Result<u8> {
@@ -65,7 +67,7 @@ pub fn check(g: &GlobalArgs, options: &CheckOptions) -> anyhow::Result<u8> {
                 source: workbook.exercise_path(e),
             },
             expect: Expect::Fail,
-            needle: None,
+            needles: Vec::new(),
         });
         checks.push(Check {
             job: Job {
@@ -73,7 +75,7 @@ pub fn check(g: &GlobalArgs, options: &CheckOptions) -> anyhow::Result<u8> {
                 source: workbook.solution_path(e),
             },
             expect: Expect::Pass,
-            needle: None,
+            needles: Vec::new(),
         });
     }
     for e in &workbook.exercises {
@@ -188,11 +190,12 @@ fn judge(check: &Check, verdict: &Verdict) -> Option<String> {
                     outcome.label()
                 ));
             }
-            let needle = check.needle.as_deref().unwrap_or_default();
             let seen = failure_text(verdict);
-            (!seen.contains(needle)).then(|| {
+            (!check.needles.iter().any(|n| seen.contains(n.as_str()))).then(|| {
+                let wanted: Vec<String> = check.needles.iter().map(|n| format!("`{n}`")).collect();
                 format!(
-                    "the failure does not show the teaching message `{needle}`; it shows: {}",
+                    "the failure does not show the teaching message {}; it shows: {}",
+                    wanted.join(" or "),
                     first_failure(verdict)
                 )
             })
@@ -465,24 +468,26 @@ fn mistake_checks<'w>(workbook: &'w Workbook, dir: &Path) -> (Vec<Check<'w>>, Ve
                     file.display()
                 ));
             }
-            let needle = text
+            let needles: Vec<String> = text
                 .lines()
-                .find_map(|l| l.trim().strip_prefix("# expect:"))
-                .map(|s| s.trim().to_string());
-            let Some(needle) = needle.filter(|n| !n.is_empty()) else {
+                .filter_map(|l| l.trim().strip_prefix("# expect:"))
+                .map(|s| s.trim().to_string())
+                .filter(|n| !n.is_empty())
+                .collect();
+            if needles.is_empty() {
                 problems.push(format!(
                     "{}: no `# expect: <text>` line naming the message the learner must see",
                     file.display()
                 ));
                 continue;
-            };
+            }
             checks.push(Check {
                 job: Job {
                     exercise,
                     source: file,
                 },
                 expect: Expect::Mistake,
-                needle: Some(needle),
+                needles,
             });
         }
     }
@@ -516,7 +521,7 @@ fn alternative_checks<'w>(workbook: &'w Workbook, dir: &Path) -> (Vec<Check<'w>>
                     source: file,
                 },
                 expect: Expect::Alternative,
-                needle: None,
+                needles: Vec::new(),
             });
         }
     }

@@ -249,13 +249,15 @@ def refused(tmp_path, archive, why):
     dest = tmp_path / "unpacked"
     shutil.rmtree(dest, ignore_errors=True)  # a fresh destination for every archive
     before = snapshot(tmp_path, skip={str(dest)})
-    error = None
+    error = failed = None
     try:
         unpack(archive, dest)
     except ValueError:
         pass
     except FILTER_ERROR as exc:
         error = exc
+    except OSError as exc:  # extraction went ahead and the system stopped it
+        failed = exc
     else:
         error = "none"
     after = snapshot(tmp_path, skip={str(dest)})
@@ -263,6 +265,10 @@ def refused(tmp_path, archive, why):
     assert not written, (
         "EXTRACTION WROTE OUTSIDE THE DESTINATION: %r (%s). Check every member before it is "
         "extracted" % (written, why))
+    assert failed is None, (
+        "safe_unpack went on to extract it, and the system stopped it (%s: %s): %s. Check "
+        "every member before extracting anything, and raise ValueError"
+        % (type(failed).__name__, failed, why))
     assert error != "none", (
         "safe_unpack extracted it without complaint: %s. Raise ValueError" % why)
     assert error is None, (
