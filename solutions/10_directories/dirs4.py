@@ -252,7 +252,7 @@ def refused(tmp_path, archive, why):
         pass
     except FILTER_ERROR as exc:
         error = exc
-    except OSError as exc:  # extraction went ahead and the system stopped it
+    except OSError as exc:  # the wrong exception, or an extraction the system stopped
         failed = exc
     else:
         error = "none"
@@ -262,9 +262,9 @@ def refused(tmp_path, archive, why):
         "EXTRACTION WROTE OUTSIDE THE DESTINATION: %r (%s). Check every member before it is "
         "extracted" % (written, why))
     assert failed is None, (
-        "safe_unpack went on to extract it, and the system stopped it (%s: %s): %s. Check "
-        "every member before extracting anything, and raise ValueError"
-        % (type(failed).__name__, failed, why))
+        "safe_unpack raised %s: %s, not ValueError (%s). Either it refused with the wrong "
+        "exception or it went on to extract and the system stopped it: check every member "
+        "before extracting anything, and raise ValueError" % (type(failed).__name__, failed, why))
     assert error != "none", (
         "safe_unpack extracted it without complaint: %s. Raise ValueError" % why)
     assert error is None, (

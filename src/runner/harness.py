@@ -1792,7 +1792,7 @@ def _run_test(run, index, path):
             run.bases.append(_snapshot())
         _trace_begin()
         _run_body(run, item, record)
-        _trace_end(record)
+        _trace_end(record)  # before the teardowns: their I/O is not the learner's code's
         _restore(run.bases[-1])
         teardown_error = None
         if last_in_class:
@@ -1818,7 +1818,7 @@ def _run_test(run, index, path):
         if run.bases:
             _restore(run.bases[-1])
     finally:
-        _trace_end(record)
+        _trace_end(record)  # a body that raised past the one above (a no-op after it)
         sys.stdout, sys.stderr = saved
         if log_handler is not None:
             sys.modules["logging"].getLogger().removeHandler(log_handler)

@@ -72,7 +72,7 @@ pub struct Runner {
     /// The precompiled harness folder, when one could be made.
     harness_cache: Option<std::path::PathBuf>,
     /// Whether callers may keep runs prepared ahead of time (`prepare`); off with
-    /// `IOLINGS_WARM=off`.
+    /// `IOLINGS_WARM=off` or `watch --no-warm`.
     pub warm_runs: bool,
     /// Stop each run at its first failing test (for measuring tests, where only "killed or
     /// not" matters); learners and graders always get every test.
@@ -80,7 +80,7 @@ pub struct Runner {
     /// Report each test's file I/O (`run --trace`, watch mode's trace view); off for
     /// ordinary runs, which then never load the tracer. Atomic: watch mode shares the runner
     /// with its worker threads and turns tracing on and off while they run.
-    pub trace: AtomicBool,
+    trace: AtomicBool,
 }
 
 impl Runner {
@@ -380,8 +380,7 @@ impl Runner {
     /// Run a probe that tries to write outside its sandbox (to `outside`, a path in a folder
     /// the caller owns) and inside it.
     pub fn self_test(&self, outside: &Path) -> anyhow::Result<SelfTest> {
-        let empty = tempfile::NamedTempFile::new()?;
-        let sandbox = Sandbox::create(empty.path(), "probe.py", &[], None)?;
+        let sandbox = Sandbox::with_fixtures(&[], None)?;
         let mut command = Command::new(&self.python.executable);
         command
             .args(["-B", "-S", "-c", PROBE])

@@ -28,20 +28,9 @@ pub const SHOWN_WORK: &str = "<sandbox>";
 pub const SHOWN_TMP: &str = "<tmpdir>";
 
 impl Sandbox {
-    /// `lib`: the harness cache folder, or None to write the harness into the sandbox.
-    pub fn create(
-        exercise: &Path,
-        file_name: &str,
-        fixtures: &[Fixture],
-        lib: Option<&Path>,
-    ) -> anyhow::Result<Self> {
-        let sandbox = Sandbox::with_fixtures(fixtures, lib)?;
-        sandbox.put_exercise(exercise, file_name)?;
-        Ok(sandbox)
-    }
-
-    /// A sandbox with everything but the exercise: a warm run is made of one of these
-    /// before the learner saves, and gets the exercise at the save (`put_exercise`).
+    /// A sandbox with everything but the exercise: a run is made of one of these before the
+    /// learner saves, and gets the exercise at the save (`put_exercise`). `lib`: the harness
+    /// cache folder, or None to write the harness into the sandbox.
     pub fn with_fixtures(fixtures: &[Fixture], lib: Option<&Path>) -> anyhow::Result<Self> {
         // The owner's pid in the name: a runner killed with SIGKILL cannot clean up, so the
         // next one removes the sandboxes of processes that no longer exist.
@@ -245,8 +234,7 @@ mod tests {
     #[test]
     fn locked_folders_are_removed_too() {
         use std::os::unix::fs::PermissionsExt;
-        let src = tempfile::NamedTempFile::new().unwrap();
-        let sandbox = Sandbox::create(src.path(), "x.py", &[], None).unwrap();
+        let sandbox = Sandbox::with_fixtures(&[], None).unwrap();
         let root = sandbox.work.parent().unwrap().to_path_buf();
         let locked = sandbox.work.join("a/b");
         fs::create_dir_all(&locked).unwrap();
@@ -260,7 +248,8 @@ mod tests {
     #[test]
     fn the_directory_goes_away_when_dropped() {
         let src = tempfile::NamedTempFile::new().unwrap();
-        let sandbox = Sandbox::create(src.path(), "x.py", &[], None).unwrap();
+        let sandbox = Sandbox::with_fixtures(&[], None).unwrap();
+        sandbox.put_exercise(src.path(), "x.py").unwrap();
         let root = sandbox.work.parent().unwrap().to_path_buf();
         assert!(root.join("work/x.py").exists());
         drop(sandbox);
@@ -270,8 +259,7 @@ mod tests {
     #[test]
     fn exercise_env_overrides_and_parent_python_vars_do_not_leak() {
         std::env::set_var("PYTHONPATH", "/nowhere");
-        let src = tempfile::NamedTempFile::new().unwrap();
-        let sandbox = Sandbox::create(src.path(), "x.py", &[], None).unwrap();
+        let sandbox = Sandbox::with_fixtures(&[], None).unwrap();
         let env = sandbox.environment(&[("LC_ALL".into(), "C".into())]);
         assert!(env.iter().all(|(k, _)| k != "PYTHONPATH"));
         assert_eq!(env.iter().filter(|(k, _)| k == "LC_ALL").count(), 1);

@@ -92,8 +92,6 @@ pub struct App {
     quit: bool,
     quit_key: bool,
     trace: Option<std::fs::File>,
-    /// Whether to keep a warm run of the current exercise (`--no-warm` turns it off).
-    warm_runs: bool,
     /// The next run of the current exercise, prepared while the learner reads the verdict;
     /// the next save only copies the file in and says go. Replaced after every run.
     warm: Option<Prepared>,
@@ -108,7 +106,6 @@ impl App {
         runner: Arc<Runner>,
         tx: Sender<Event>,
         manual: bool,
-        warm_runs: bool,
     ) -> App {
         let current = workbook
             .index_of(&progress.current(&workbook).name)
@@ -142,7 +139,6 @@ impl App {
             quit: false,
             quit_key: false,
             trace,
-            warm_runs,
             warm: None,
             progress_due: false,
         };
@@ -358,7 +354,11 @@ impl App {
             self.warm = None; // dropping it kills the interpreter and removes its sandbox
             self.trace_line("warm dropped");
         }
-        if !self.warm_runs || self.warm.is_some() || self.runs.contains_key(&name) || self.quit {
+        if !self.runner.warm_runs
+            || self.warm.is_some()
+            || self.runs.contains_key(&name)
+            || self.quit
+        {
             return;
         }
         self.runner.set_tracing(traced);

@@ -21,14 +21,8 @@ pub fn terminal_is_dumb() -> bool {
 }
 
 /// Runs the current exercise now and each exercise again when it is saved, until Ctrl-C.
-/// With `warm`, the next run of the exercise last run is prepared while the learner reads.
-pub fn run(
-    workbook: &Workbook,
-    mut progress: Progress,
-    runner: &Runner,
-    rx: &Receiver<Event>,
-    warm: bool,
-) {
+/// With warm runs on, the next run of the exercise last run is prepared while the learner reads.
+pub fn run(workbook: &Workbook, mut progress: Progress, runner: &Runner, rx: &Receiver<Event>) {
     colored::control::set_override(false);
     println!(
         "iolings: this terminal cannot draw a screen (TERM=dumb), so each save prints its verdict below. Ctrl-C quits."
@@ -37,6 +31,7 @@ pub fn run(
     let mut prepared = None;
     run_one(workbook, &mut progress, runner, &current, &mut prepared);
     // Once after each run (a failure to prepare is not retried until the next run).
+    let warm = runner.warm_runs;
     let mut prepare_next = warm;
     while !process::interrupted() {
         if std::mem::take(&mut prepare_next) {

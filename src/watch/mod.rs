@@ -45,7 +45,8 @@ pub fn start(g: &GlobalArgs, args: &WatchArgs) -> anyhow::Result<u8> {
         ));
     }
     let (workbook, progress) = start::load_with_progress(g)?;
-    let runner = start::runner(g, &workbook)?;
+    let mut runner = start::runner(g, &workbook)?;
+    runner.warm_runs &= !args.no_warm;
     crate::runner::process::install_interrupt_handler();
     let workbook = Arc::new(workbook);
     let (tx, rx) = mpsc::channel();
@@ -68,13 +69,7 @@ pub fn start(g: &GlobalArgs, args: &WatchArgs) -> anyhow::Result<u8> {
         }
     };
     if lines::terminal_is_dumb() {
-        lines::run(
-            &workbook,
-            progress,
-            &runner,
-            &rx,
-            runner.warm_runs && !args.no_warm,
-        );
+        lines::run(&workbook, progress, &runner, &rx);
         drop(watcher);
         return Ok(crate::exit::SUCCESS);
     }
@@ -82,15 +77,7 @@ pub fn start(g: &GlobalArgs, args: &WatchArgs) -> anyhow::Result<u8> {
     spawn_key_reader(tx.clone());
     let notice = progress.notice.clone();
     let watching = crate::progress::WatchLock::take(&workbook);
-    let warm = runner.warm_runs && !args.no_warm;
-    let mut app = app::App::new(
-        workbook,
-        progress,
-        Arc::new(runner),
-        tx,
-        args.manual_run,
-        warm,
-    );
+    let mut app = app::App::new(workbook, progress, Arc::new(runner), tx, args.manual_run);
     // Said on the screen: anything printed to stderr now would hide behind it.
     if let Some(notice) = notice {
         app.status = notice;
