@@ -33,6 +33,7 @@ Concurrency
 Measuring
     kit.peak_memory(fn, *args)              (result, peak bytes allocated by Python)
     kit.no_leaked_files()                   fails with where a file was left open
+    kit.in_c_locale(fn, *args)              fn's result on a server whose locale is C (ASCII)
     kit.run_python(code, env={...})         runs code in a fresh interpreter
     kit.make_file(path, megabytes)          writes a large text file quickly
 
@@ -1916,6 +1917,81 @@ def run_python(code, env=None, cwd=None, timeout=20, args=()):
     return subprocess.run([sys.executable, *site, *args, "-c", code], env=child_env, cwd=cwd,
                           capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL,
                           encoding="utf-8", errors="backslashreplace")
+
+
+def in_c_locale(fn, *args, fresh=None):
+    """Call fn(*args) as on a server or in a container where LC_ALL=C and UTF-8 mode is off:
+    there the machine's encoding is ASCII, so open() and Path.read_text() without encoding=,
+    encoding="locale" and locale.getpreferredencoding() all decode as ASCII. Returns fn's
+    result, or raises the exception it raised (a UnicodeDecodeError, say).
+
+    fn must be a function of a module loaded from a file (an exercise): that module is loaded
+    again under the C locale, as a fresh interpreter would load it, so what it works out at
+    import time (ENCODING = locale.getpreferredencoding(), say) is worked out there too.
+
+    In this interpreter when it can, in a fraction of the time a fresh one takes: LC_CTYPE is
+    "C" while the module loads and fn runs, then put back. Where this interpreter runs in
+    UTF-8 mode the locale decides nothing, so it all happens in a fresh interpreter started
+    with LC_ALL=C PYTHONUTF8=0 (fresh=True asks for that anyway); then the arguments must be
+    plain data or paths and the result picklable.
+    """
+    args = tuple(os.fspath(a) if isinstance(a, os.PathLike) else a for a in args)
+    if fresh is None:
+        fresh = bool(sys.flags.utf8_mode)
+    if fresh:
+        return _in_fresh_c_locale(fn, args)
+    import importlib.util
+    import locale
+
+    name = fn.__module__
+    spec = importlib.util.spec_from_file_location(name, sys.modules[name].__file__)
+    module = importlib.util.module_from_spec(spec)
+    saved = locale.setlocale(locale.LC_CTYPE)
+    fs_encoding = sys.getfilesystemencoding
+    loaded = sys.modules[name]
+    locale.setlocale(locale.LC_CTYPE, "C")
+    # Fixed at start-up, so it is told, not switched: "ascii" is what such a server says.
+    sys.getfilesystemencoding = lambda: "ascii"
+    import warnings
+
+    try:
+        # A server's Python does not turn EncodingWarning on: the answer must be what the
+        # code does there (decode as ASCII), not the warning the tests raise as an error here.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", EncodingWarning)
+            sys.modules[name] = module  # as while an import runs: the module finds itself
+            spec.loader.exec_module(module)
+            return getattr(module, fn.__name__)(*args)
+    finally:
+        sys.modules[name] = loaded
+        sys.getfilesystemencoding = fs_encoding
+        locale.setlocale(locale.LC_CTYPE, saved)
+
+
+def _in_fresh_c_locale(fn, args):
+    import base64
+    import pickle
+
+    module = sys.modules[fn.__module__]
+    code = (
+        "import base64, pickle, sys\n"
+        "import %s as m\n"
+        "try:\n    outcome = (True, m.%s(*%r))\n"
+        "except Exception as exc:\n    outcome = (False, exc)\n"
+        "sys.stdout.write('\\n' + base64.b64encode(pickle.dumps(outcome)).decode())\n"
+        % (fn.__module__, fn.__name__, args))
+    here = os.path.dirname(os.path.abspath(module.__file__))
+    path = os.pathsep.join([here, os.path.dirname(os.path.abspath(__file__))])
+    env = {"LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONPATH": path}
+    result = run_python(code, env=env, cwd=os.getcwd())
+    lines = result.stdout.strip().splitlines()
+    if result.returncode != 0 or not lines:
+        error = (result.stderr.strip().splitlines() or ["no error message"])[-1]
+        raise ChildProcessError("with LC_ALL=C, importing %s failed: %s" % (fn.__module__, error))
+    ok, value = pickle.loads(base64.b64decode(lines[-1]))
+    if ok:
+        return value
+    raise value
 
 
 def make_file(path, megabytes, line="the quick brown fox jumps over the lazy dog 0123456789\n"):

@@ -736,3 +736,53 @@ def test_importing_the_kit_stays_cheap():
     heavy = {"contextlib", "pickle", "signal", "subprocess", "threading", "pathlib", "random",
              "tempfile", "glob", "shutil", "functools", "collections", "warnings"}
     assert not loaded & heavy, "imported at start-up: %s" % sorted(loaded & heavy)
+
+
+C_LOCALE_MODULE = '''
+import locale
+
+AT_IMPORT = locale.nl_langinfo(locale.CODESET)
+
+
+def read_default(path):
+    with open(path) as f:  # the machine's encoding
+        return f.read()
+
+
+def read_utf8(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def at_import():
+    return AT_IMPORT
+'''
+
+
+def test_in_c_locale_decodes_as_ascii_here_and_in_a_fresh_interpreter(tmp_path):
+    import importlib
+    import locale
+    import warnings
+
+    _put(tmp_path / "c_locale_probe.py", C_LOCALE_MODULE.encode("ascii"))
+    _put(tmp_path / "text.txt", "Café\n".encode("utf-8"))
+    sys.path.insert(0, str(tmp_path))
+    try:
+        probe = importlib.import_module("c_locale_probe")
+    finally:
+        sys.path.remove(str(tmp_path))
+    before = locale.setlocale(locale.LC_CTYPE)
+    # In UTF-8 mode only a fresh interpreter can have the C locale's encoding.
+    for fresh in (True,) if sys.flags.utf8_mode else (False, True):
+        assert kit.in_c_locale(probe.read_utf8, tmp_path / "text.txt", fresh=fresh) == "Café\n"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", EncodingWarning)
+            error = _raises(kit.in_c_locale, probe.read_default, tmp_path / "text.txt",
+                            fresh=fresh)
+        assert isinstance(error, UnicodeDecodeError), (fresh, error)
+        # The module is loaded again there: what it works out at import sees the C locale.
+        assert kit.in_c_locale(probe.at_import, fresh=fresh) == "ANSI_X3.4-1968", fresh
+        assert sys.getfilesystemencoding() != "ascii" or fresh
+    assert locale.setlocale(locale.LC_CTYPE) == before, "the locale was not put back"
+    assert probe.at_import() != "ANSI_X3.4-1968", "the loaded module was replaced"
+    assert sys.modules["c_locale_probe"] is probe

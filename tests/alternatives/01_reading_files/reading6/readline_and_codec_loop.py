@@ -25,9 +25,6 @@ def decode_upload(data):
 # ---------------------------------------------------------------------------------------------
 # Tests. Read them, don't change them.
 
-import json
-import os
-
 import iolings_testkit as kit
 
 SETTINGS = {"host": "db.internal", "user": "zoë", "greeting": "¡Hola!"}
@@ -50,20 +47,16 @@ def test_load_settings_from_a_file_without_a_bom(tmp_path):
 
 
 def test_load_settings_on_a_server_with_the_c_locale():
-    # A fresh Python, as on a server or in a container where LC_ALL=C and UTF-8 mode is off:
-    # there, open() without encoding= decodes as ASCII.
-    code = "import json, %s as m; print(json.dumps(m.load_settings('settings.txt')))" % __name__
-    here = os.path.dirname(os.path.abspath(__file__))
-    path = os.pathsep.join([here, os.path.dirname(kit.__file__)])
-    env = {"LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONPATH": path}
-    result = kit.run_python(code, env=env, cwd=os.getcwd())
-    error = (result.stderr.strip().splitlines() or ["no error message"])[-1]
-    assert result.returncode == 0, (
-        "with LC_ALL=C, load_settings failed: %s. Without encoding=, open() uses the "
-        "locale's encoding, here ASCII. Name the encoding in open()" % error
-    )
-    printed = result.stdout.strip().splitlines()[-1]
-    assert json.loads(printed) == load_settings("settings.txt"), (
+    # As on a server or in a container where LC_ALL=C and UTF-8 mode is off: there, open()
+    # without encoding= decodes as ASCII.
+    try:
+        there = kit.in_c_locale(load_settings, "settings.txt")
+    except UnicodeError as error:
+        raise AssertionError(
+            "with LC_ALL=C, load_settings failed: %s. Without encoding=, open() uses the "
+            "locale's encoding, here ASCII. Name the encoding in open()" % error
+        ) from None
+    assert there == load_settings("settings.txt"), (
         "with LC_ALL=C, load_settings returned other settings than here: the file was "
         "decoded with the locale's encoding. Name the encoding in open()"
     )
