@@ -136,9 +136,10 @@ CHUNK_SIZES = (1000, 1024, 4096, 8192, 10000, 16384, 65536, 100000, 131072, 1048
 
 
 def test_sees_a_windows_newline_split_between_two_chunks(tmp_path):
+    lines = b"".join(b"%*d\n" % (63, n) for n in range(CHUNK_SIZES[-1] // 64 + 1))
     for size in CHUNK_SIZES:
         # Plain \n lines, and one \r\n whose \r is the last byte of the first `size` bytes.
-        before = b"".join(b"%*d\n" % (63, n) for n in range(size // 64 + 1))[: size - 1]
+        before = lines[: size - 1]
         path = tmp_path / ("split_%d.txt" % size)
         path.write_bytes(before[:-1] + b"\n" + b"\r\n" + b"x" * 63 + b"\n")
         assert path.read_bytes().index(b"\r\n") == size - 1
