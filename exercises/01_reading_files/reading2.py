@@ -135,13 +135,14 @@ CHUNK_SIZES = (1000, 1024, 4096, 8192, 10000, 16384, 65536, 100000, 131072, 1048
 
 
 def test_sees_a_windows_newline_split_between_two_chunks(tmp_path):
-    lines = b"".join(b"%*d\n" % (63, n) for n in range(CHUNK_SIZES[-1] // 64 + 1))
+    lines = b"".join(b"%*d\n" % (1023, n) for n in range(CHUNK_SIZES[-1] // 1024 + 1))
     for size in CHUNK_SIZES:
         # Plain \n lines, and one \r\n whose \r is the last byte of the first `size` bytes.
         before = lines[: size - 1]
         path = tmp_path / ("split_%d.txt" % size)
-        path.write_bytes(before[:-1] + b"\n" + b"\r\n" + b"x" * 63 + b"\n")
-        assert path.read_bytes().index(b"\r\n") == size - 1
+        data = before[:-1] + b"\n" + b"\r\n" + b"x" * 63 + b"\n"
+        assert data.index(b"\r\n") == size - 1
+        path.write_bytes(data)
         if has_windows_newlines(path) is not True:
             assert has_windows_newlines(mixed_file(tmp_path)) is True, (
                 "has_windows_newlines misses a \\r\\n that is not in the first line of the "

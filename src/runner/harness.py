@@ -23,7 +23,10 @@ forks and forgets to exit) never reports. Records, in order:
     {"event": "test_start", "name"}
     {"event": "test", "name", "line", "outcome", "duration_ms", "type", "message",
      "assertion", "traceback", "stdout", "stderr", "skip_origin", "subtests", "trace"}
-    {"event": "done", "total": N, "passed": N}
+    {"event": "done", "total": N, "passed": N, "ahead": bool}
+
+``ahead`` says whether the tests section compiled before the go was used (see
+``_compile_ahead``); it changes nothing but the time, and lets tests check that it did.
 
 ``outcome`` is one of ``passed``, ``failed`` (an assertion), ``error`` (another exception),
 ``skipped`` (``message`` holds the reason; ``skip_origin`` says whether the skip was declared
@@ -560,6 +563,9 @@ def _failing_pair(operands, values):
 
 def __iolings_fail__(index, msg=None):
     spec, has_message = _SPECS[index]
+    first, end, shift = _AHEAD_SPECS
+    if first <= index < end and shift:
+        spec = _moved_spec(spec, shift)  # compiled ahead, as if the tests began at line 1
     values = _Values(sys._getframe(1))
     detail = str(msg) if has_message else None
     assertion = None
@@ -853,20 +859,25 @@ def _exception_message(exc):
 
 
 def _compile(path):
+    """The exercise's code objects, to run in order in one module; None after reporting a
+    compile error."""
     with open(path, "rb") as f:
         source = f.read()
     _read_source(source)
+    codes = _compile_with_ahead(source, path)
+    if codes is not None:
+        return codes
     # optimize=0 always: under -O or PYTHONOPTIMIZE plain asserts would vanish and pass.
     try:
         tree = compile(source, path, "exec", _ast.PyCF_ONLY_AST, dont_inherit=True, optimize=0)
         _scan_module(tree)
-        return compile(_rewrite(tree), path, "exec", dont_inherit=True, optimize=0)
+        return [compile(_rewrite(tree), path, "exec", dont_inherit=True, optimize=0)]
     except (SyntaxError, ValueError, TypeError, RecursionError):
         pass
     # Some errors only show when compiling (`return` outside a function...), and a rewrite
     # must never be what breaks a file: compile the source as written and report its error.
     try:
-        return compile(source, path, "exec", dont_inherit=True, optimize=0)
+        return [compile(source, path, "exec", dont_inherit=True, optimize=0)]
     except (SyntaxError, ValueError) as exc:
         record = {"event": "compile_error", "type": type(exc).__name__,
                   "message": getattr(exc, "msg", None) or str(exc)}
@@ -876,6 +887,123 @@ def _compile(path):
                           text=(exc.text or "").rstrip("\n"))
         _send(record)
         return None
+
+
+# ---------------------------------------------------------------------------------------------
+# The tests section, compiled ahead. Parsing, rewriting and compiling the tests is most of what
+# a save costs before its first test runs (they are most of the file), and they seldom change
+# between saves. So the runner hands over the tests section of the file as it was when this
+# interpreter started (IOLINGS_TESTS_AHEAD, a file in TMPDIR, read and removed before the
+# go), and it is compiled while the learner is still typing, as if it began at line 1. At the
+# go, when the file still ends with exactly those bytes, only the code above them is
+# compiled; the tests' code objects are moved down to where the tests now begin (line
+# numbers in code objects are counted from co_firstlineno), and so are the line numbers
+# noted on the way. Anything unusual (a different tests section, a code part that does not
+# compile on its own, a __future__ import, a warning while compiling) takes the whole-file
+# path above instead, so what a learner sees never depends on this.
+
+_AHEAD = []  # (tests bytes, code, spans, class lines, pytestmark line, first spec, end spec)
+_AHEAD_SPECS = [0, 0, 0]  # specs [first, end) are the ahead ones, to be moved down by [2]
+_CodeType = type(_compile.__code__)
+
+
+def _compile_ahead():
+    name = os.environ.pop("IOLINGS_TESTS_AHEAD", None)
+    if not name:
+        return
+    try:
+        with open(name, "rb") as f:
+            tests = f.read()
+        os.unlink(name)  # gone before the go: tests that list TMPDIR never see it
+    except OSError:
+        return
+    import warnings
+
+    first = _len(_SPECS)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            tree = compile(tests, _PATH[0], "exec", _ast.PyCF_ONLY_AST, dont_inherit=True,
+                           optimize=0)
+            body = tree.body
+            if body and _isinstance(body[0], _ast.Expr) and _isinstance(
+                    body[0].value, _ast.Constant):
+                return  # a string first would be the module's docstring: the slow way
+            _scan_module(tree)
+            code = compile(_rewrite(tree), _PATH[0], "exec", dont_inherit=True, optimize=0)
+        if not caught:
+            _AHEAD.append((tests, code, dict(_SPANS), dict(_CLASS_LINES), _PYTESTMARK_LINE[0],
+                           first, _len(_SPECS)))
+    except Exception:
+        pass
+    finally:
+        _SPANS.clear()
+        _CLASS_LINES.clear()
+        _PYTESTMARK_LINE[0] = 0
+
+
+def _compile_with_ahead(source, path):
+    if not _AHEAD:
+        return None
+    tests, tests_code, spans, class_lines, mark_line, first, end = _AHEAD.pop()
+    start = _len(source) - _len(tests)
+    if start <= 0 or not source.endswith(tests) or source[start - 1:start] not in (b"\n",
+                                                                                    b"\r"):
+        return None
+    code_part = source[:start]
+    # As Python counts lines (\r\n, \r, \n): the tests' first line is this one.
+    shift = code_part.replace(b"\r\n", b"\n").replace(b"\r", b"\n").count(b"\n")
+    if shift + 1 != _TESTS_LINE[0]:
+        return None  # another marker above: the file is not split where the runner split it
+    import warnings
+
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            tree = compile(code_part, path, "exec", _ast.PyCF_ONLY_AST, dont_inherit=True,
+                           optimize=0)
+        if caught or any(_isinstance(node, _ast.ImportFrom) and node.module == "__future__"
+                         for node in tree.body):
+            return None  # its warnings are shown the usual way; a __future__ import is for both parts
+        _scan_module(tree)
+        code = compile(_rewrite(tree), path, "exec", dont_inherit=True, optimize=0)
+    except (SyntaxError, ValueError, TypeError, RecursionError):
+        _SPANS.clear()
+        _CLASS_LINES.clear()
+        _PYTESTMARK_LINE[0] = 0
+        return None
+    for line, (a, b) in spans.items():
+        _SPANS.setdefault(line + shift, (a + shift, b + shift))
+    for name, line in class_lines.items():
+        _CLASS_LINES[name] = line + shift  # a later definition wins, as in one module
+    if mark_line:
+        _PYTESTMARK_LINE[0] = mark_line + shift
+    _AHEAD_SPECS[:] = [first, end, shift]
+    return [code, _moved(tests_code, shift)]
+
+
+def _moved(code, shift):
+    consts = tuple(_moved(c, shift) if _isinstance(c, _CodeType) else c for c in code.co_consts)
+    return code.replace(co_firstlineno=code.co_firstlineno + shift, co_consts=consts)
+
+
+def _moved_spec(spec, shift):
+    """An assert's spec with its source positions `shift` lines further down."""
+    kind, slot, pos, extra = spec
+    pos = (pos[0] + shift, pos[1], pos[2] + shift, pos[3])
+    if kind in ("not",):
+        extra = _moved_spec(extra, shift)
+    elif kind == "bool":
+        extra = (extra[0], [(s, _moved_spec(sub, shift)) for s, sub in extra[1]])
+    elif kind == "cmp":
+        extra = ([(s, _moved_spec(sub, shift)) for s, sub in extra[0]], extra[1])
+    elif kind in ("attr", "method"):
+        extra = (_moved_spec(extra[0], shift), extra[1])
+    elif kind == "call":
+        func_spec, arg_specs, kw_specs = extra
+        extra = (_moved_spec(func_spec, shift), [_moved_spec(a, shift) for a in arg_specs],
+                 [(k, _moved_spec(v, shift)) for k, v in kw_specs])
+    return (kind, slot, pos, extra)
 
 
 def _exit_code(exc):
@@ -922,7 +1050,7 @@ def _shim():
     return module
 
 
-def _import(code, path):
+def _import(codes, path):
     name = os.path.splitext(os.path.basename(path))[0]
     if name in getattr(sys, "stdlib_module_names", ()) or name in sys.modules:
         name = "exercise_" + name  # an exercise called `tempfile` must not replace the real one
@@ -934,7 +1062,8 @@ def _import(code, path):
     sys.modules[name] = module
     sys.meta_path.append(_PytestStandIn)
     try:
-        exec(code, module.__dict__)
+        for code in codes:  # the code part, then the tests (or the whole file at once)
+            exec(code, module.__dict__)
     except SystemExit as exc:
         _leave_early(exc, "import", path)
     except BaseException as exc:
@@ -2245,14 +2374,15 @@ def main(argv):
     _PATH[0] = path
     _dump_on_timeout()
     _warm_up()
+    _compile_ahead()
     global _TOKEN
     _TOKEN = _read_token(_TOKEN_FD)
     _send({"event": "start", "python": "%d.%d.%d" % sys.version_info[:3]})
-    code = _compile(path)
-    if code is None:
+    codes = _compile(path)
+    if codes is None:
         _finish(1)
     sys.path.append(os.path.dirname(path))  # after the stdlib: fixtures never shadow it
-    module = _import(code, path)
+    module = _import(codes, path)
     _patch_unittest()
     try:
         items = _collect(module)
@@ -2272,7 +2402,7 @@ def main(argv):
         ran += 1
         if _FAIL_FAST and ok < ran:
             break  # measuring tests (dev mutate): one failure is the whole answer
-    _send({"event": "done", "total": ran, "passed": ok})
+    _send({"event": "done", "total": ran, "passed": ok, "ahead": _AHEAD_SPECS[2] > 0})
     _finish(0 if ok == _len(items) else 1)
 
 

@@ -203,6 +203,9 @@ impl Runner {
         if self.fail_fast {
             command.env("IOLINGS_FAIL_FAST", "1");
         }
+        if let Some(tests) = sandbox.put_tests_ahead(&workbook.exercise_path(exercise)) {
+            command.env("IOLINGS_TESTS_AHEAD", tests);
+        }
         let traced = self.tracing();
         if traced {
             command.env(TRACE_ENV, "1");

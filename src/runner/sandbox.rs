@@ -6,6 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::harness;
+use crate::workbook::sections;
 use anyhow::Context;
 
 pub use crate::workbook::Fixture;
@@ -84,6 +85,19 @@ impl Sandbox {
             .context("could not write the exercise into the sandbox (is the disk full?)")
     }
 
+    /// Hand the harness the tests section the next run most likely has (that of the
+    /// learner's file as it is now), so it can compile it while waiting for its go. A hint
+    /// only: at the go the harness uses it when the file still ends with exactly these bytes.
+    /// In TMPDIR, and removed by the harness before the go. Returns the file's path, or None
+    /// when `exercise` is unreadable or has no tests section.
+    pub fn put_tests_ahead(&self, exercise: &Path) -> Option<PathBuf> {
+        let source = fs::read(exercise).ok()?;
+        let tests = sections::tests_part(&source)?;
+        let path = self.tmp.join(TESTS_AHEAD_FILE);
+        fs::write(&path, tests).ok()?;
+        Some(path)
+    }
+
     pub fn harness(&self) -> PathBuf {
         self.lib.join(harness::ENTRY_FILE)
     }
@@ -108,6 +122,7 @@ impl Sandbox {
 }
 
 const PREFIX: &str = "iolings-";
+const TESTS_AHEAD_FILE: &str = ".iolings-tests-ahead.py";
 
 /// Remove the sandboxes in TMPDIR left by iolings processes that are gone (killed by a
 /// signal, the OOM killer or a power cut); the number removed.

@@ -42,7 +42,6 @@ def poem_lines(path):
 # ---------------------------------------------------------------------------------------------
 # Tests. Read them, don't change them.
 
-import os
 import warnings
 
 import iolings_testkit as kit
