@@ -934,12 +934,36 @@ def _compile_ahead():
         if not caught:
             _AHEAD.append((tests, code, dict(_SPANS), dict(_CLASS_LINES), _PYTESTMARK_LINE[0],
                            first, _len(_SPECS)))
+            _preload(tree)
     except Exception:
         pass
     finally:
         _SPANS.clear()
         _CLASS_LINES.clear()
         _PYTESTMARK_LINE[0] = 0
+
+
+def _preload(tree):
+    """Import, before the go, the standard-library modules the tests import (at the top or
+    inside a test): `import tarfile` alone can cost 10 ms after it. Only the standard
+    library: the exercise's folder is not on sys.path yet, and no code of its runs."""
+    names = set()
+    for node in _ast.walk(tree):
+        if _isinstance(node, _ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif _isinstance(node, _ast.ImportFrom) and not node.level and node.module:
+            names.add(node.module)
+    stdlib = getattr(sys, "stdlib_module_names", ())
+    for name in sorted(names):
+        top = name.partition(".")[0]
+        if top in stdlib and top not in ("this", "antigravity") and name not in sys.modules:
+            try:  # (those two print or open a browser when imported: they wait for the go)
+                __import__(name)
+            except Exception:
+                pass
+    import gc
+
+    gc.freeze()  # these too live to the end
 
 
 def _compile_with_ahead(source, path):
