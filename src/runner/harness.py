@@ -938,9 +938,7 @@ def _compile_ahead():
     except Exception:
         pass
     finally:
-        _SPANS.clear()
-        _CLASS_LINES.clear()
-        _PYTESTMARK_LINE[0] = 0
+        _forget_scan()
 
 
 def _preload(tree):
@@ -964,6 +962,13 @@ def _preload(tree):
     import gc
 
     gc.freeze()  # these too live to the end
+
+
+def _forget_scan():
+    """Drop what _scan_module and _rewrite noted of a tree that is not the one that runs."""
+    _SPANS.clear()
+    _CLASS_LINES.clear()
+    _PYTESTMARK_LINE[0] = 0
 
 
 def _compile_with_ahead(source, path):
@@ -992,9 +997,7 @@ def _compile_with_ahead(source, path):
         _scan_module(tree)
         code = compile(_rewrite(tree), path, "exec", dont_inherit=True, optimize=0)
     except (SyntaxError, ValueError, TypeError, RecursionError):
-        _SPANS.clear()
-        _CLASS_LINES.clear()
-        _PYTESTMARK_LINE[0] = 0
+        _forget_scan()
         return None
     for line, (a, b) in spans.items():
         _SPANS.setdefault(line + shift, (a + shift, b + shift))
@@ -1015,7 +1018,7 @@ def _moved_spec(spec, shift):
     """An assert's spec with its source positions `shift` lines further down."""
     kind, slot, pos, extra = spec
     pos = (pos[0] + shift, pos[1], pos[2] + shift, pos[3])
-    if kind in ("not",):
+    if kind == "not":
         extra = _moved_spec(extra, shift)
     elif kind == "bool":
         extra = (extra[0], [(s, _moved_spec(sub, shift)) for s, sub in extra[1]])

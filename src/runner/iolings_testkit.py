@@ -1942,6 +1942,7 @@ def in_c_locale(fn, *args, fresh=None):
         return _in_fresh_c_locale(fn, args)
     import importlib.util
     import locale
+    import warnings
 
     name = fn.__module__
     spec = importlib.util.spec_from_file_location(name, sys.modules[name].__file__)
@@ -1952,8 +1953,6 @@ def in_c_locale(fn, *args, fresh=None):
     locale.setlocale(locale.LC_CTYPE, "C")
     # Fixed at start-up, so it is told, not switched: "ascii" is what such a server says.
     sys.getfilesystemencoding = lambda: "ascii"
-    import warnings
-
     try:
         # A server's Python does not turn EncodingWarning on: the answer must be what the
         # code does there (decode as ASCII), not the warning the tests raise as an error here.
@@ -1974,11 +1973,12 @@ def _in_fresh_c_locale(fn, args):
 
     module = sys.modules[fn.__module__]
     code = (
-        "import base64, pickle, sys\n"
+        "import base64, sys\n"
+        "import iolings_testkit as kit\n"
         "import %s as m\n"
         "try:\n    outcome = (True, m.%s(*%r))\n"
         "except Exception as exc:\n    outcome = (False, exc)\n"
-        "sys.stdout.write('\\n' + base64.b64encode(pickle.dumps(outcome)).decode())\n"
+        "sys.stdout.write('\\n' + base64.b64encode(kit._pickled_outcome(*outcome)).decode())\n"
         % (fn.__module__, fn.__name__, args))
     here = os.path.dirname(os.path.abspath(module.__file__))
     path = os.pathsep.join([here, os.path.dirname(os.path.abspath(__file__))])
